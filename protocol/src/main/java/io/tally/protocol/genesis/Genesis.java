@@ -1,0 +1,251 @@
+package io.tally.protocol.genesis;
+
+import io.tally.protocol.Limits;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.codec.Hash;
+import io.tally.protocol.codec.JsonException;
+import io.tally.protocol.codec.JsonObject;
+import io.tally.protocol.codec.JsonReader;
+import io.tally.protocol.codec.JsonWriter;
+import io.tally.protocol.codec.Sha256;
+import io.tally.protocol.keys.Jwk;
+import io.tally.protocol.keys.VerificationKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The loaded genesis file ({@code network.json}), version 1:
+ *
+ * <pre>
+ * {"version":1,"network":"tally-local",
+ *  "validators":{"quorum":3,"members":[{"id":"validator-1","key":{JWK}}, ...]},
+ *  "governance":{"threshold":2,"members":[{"id":"admin-1","key":{JWK}}, ...]},
+ *  "instances":[{"id":"gateway-1","key":{JWK}}, ...]}
+ * </pre>
+ *
+ * <p>Loading checks: the shape (unknown members refused), ids and keys distinct across the whole
+ * file, 1 to {@link Limits#GENESIS_MEMBERS_MAX} validators with a quorum {@code q} that no {@code f
+ * = floor((n-1)/3)} faulty validators can split (see {@link #quorumMin(int)}), 2 to {@code m}
+ * governance signatures (never one key alone). The network is identified by the SHA-256 of the
+ * file's bytes exactly as loaded, so the file is never re-serialized.
+ */
+public final class Genesis {
+
+  /** The only genesis format version this code reads. */
+  public static final int VERSION = 1;
+
+  private final Hash hash;
+  private final String network;
+  private final Committee validators;
+  private final Committee governance;
+  private final Committee instances;
+
+  private Genesis(
+      Hash hash, String network, Committee validators, Committee governance, Committee instances) {
+    this.hash = hash;
+    this.network = network;
+    this.validators = validators;
+    this.governance = governance;
+    this.instances = instances;
+  }
+
+  /** Loads and checks the genesis file at {@code path}. */
+  public static Genesis load(Path path) throws IOException, GenesisException {
+    if (Files.size(path) > Limits.GENESIS_BYTES_MAX) {
+      throw new GenesisException(
+          path + " exceeds the genesis limit of " + Limits.GENESIS_BYTES_MAX + " bytes");
+    }
+    return parse(Files.readAllBytes(path));
+  }
+
+  /** Loads and checks genesis bytes. */
+  public static Genesis parse(byte[] bytes) throws GenesisException {
+    if (bytes.length > Limits.GENESIS_BYTES_MAX) {
+      throw new GenesisException("genesis exceeds " + Limits.GENESIS_BYTES_MAX + " bytes");
+    }
+    try {
+      JsonObject root = JsonReader.parseObject(bytes, Limits.JSON_DEPTH_MAX);
+      root.requireOnly(Set.of("version", "network", "validators", "governance", "instances"));
+      if (root.integer("version") != VERSION) {
+        throw new GenesisException("genesis version must be " + VERSION);
+      }
+      String network = root.string("network");
+      if (!Member.ID_PATTERN.matcher(network).matches()) {
+        throw new GenesisException("network id must match " + Member.ID_PATTERN.pattern());
+      }
+
+      JsonObject validatorsJson = root.object("validators");
+      validatorsJson.requireOnly(Set.of("quorum", "members"));
+      List<Member> validatorMembers = members(validatorsJson, "validators");
+      if (validatorMembers.isEmpty()) {
+        throw new GenesisException("genesis needs at least one validator");
+      }
+      long quorum = validatorsJson.integer("quorum");
+      int n = validatorMembers.size();
+      if (quorum < quorumMin(n) || quorum > n) {
+        throw new GenesisException(
+            "validator quorum must be between "
+                + quorumMin(n)
+                + " and "
+                + n
+                + " for "
+                + n
+                + " validators, got "
+                + quorum);
+      }
+
+      JsonObject governanceJson = root.object("governance");
+      governanceJson.requireOnly(Set.of("threshold", "members"));
+      List<Member> governanceMembers = members(governanceJson, "governance");
+      long threshold = governanceJson.integer("threshold");
+      if (threshold < 2 || threshold > governanceMembers.size()) {
+        throw new GenesisException(
+            "governance threshold must be between 2 and the "
+                + governanceMembers.size()
+                + " governance keys, got "
+                + threshold);
+      }
+
+      List<Member> instanceMembers =
+          membersArray(root.array("instances", Integer.MAX_VALUE), "instances");
+
+      requireDistinct(validatorMembers, governanceMembers, instanceMembers);
+      return new Genesis(
+          Sha256.of(bytes),
+          network,
+          new Committee(validatorMembers, (int) quorum),
+          new Committee(governanceMembers, (int) threshold),
+          new Committee(instanceMembers, 1));
+    } catch (JsonException e) {
+      throw new GenesisException("genesis: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The smallest safe quorum for {@code n} validators: at least {@code 2f + 1} with {@code f =
+   * floor((n-1)/3)}, and large enough that any two quorums share at least {@code f + 1} validators,
+   * so at least one honest one ({@code 2q - n >= f + 1}). For {@code n = 3f + 1} both give {@code
+   * 2f + 1}; for other sizes the second is stricter (5 validators need 4, not 3).
+   */
+  public static int quorumMin(int n) {
+    int f = (n - 1) / 3;
+    return Math.max(2 * f + 1, (n + f) / 2 + 1);
+  }
+
+  /** SHA-256 of the genesis bytes: the network's identity, carried in every block header. */
+  public Hash hash() {
+    return hash;
+  }
+
+  /** The human-readable network id. */
+  public String network() {
+    return network;
+  }
+
+  /** The validators; {@link Committee#threshold()} is the quorum {@code q}. */
+  public Committee validators() {
+    return validators;
+  }
+
+  /** The governance administrators; {@link Committee#threshold()} is {@code g}. */
+  public Committee governance() {
+    return governance;
+  }
+
+  /** The service instances allowed to write envelopes to the log. */
+  public Committee instances() {
+    return instances;
+  }
+
+  /**
+   * Writes a version-1 genesis file's bytes (for tools that create networks). The result loads with
+   * {@link #parse(byte[])} if the arguments satisfy its rules.
+   */
+  public static byte[] write(
+      String network,
+      List<Member> validators,
+      int quorum,
+      List<Member> governance,
+      int threshold,
+      List<Member> instances) {
+    JsonWriter json =
+        new JsonWriter().beginObject().member("version", VERSION).member("network", network);
+    json.name("validators").beginObject().member("quorum", quorum).name("members");
+    writeMembers(json, validators).endObject();
+    json.name("governance").beginObject().member("threshold", threshold).name("members");
+    writeMembers(json, governance).endObject();
+    json.name("instances");
+    writeMembers(json, instances);
+    return json.endObject().toUtf8();
+  }
+
+  private static JsonWriter writeMembers(JsonWriter json, List<Member> members) {
+    json.beginArray();
+    for (Member member : members) {
+      json.beginObject().member("id", member.id()).name("key");
+      member.key().toJwk().writeTo(json);
+      json.endObject();
+    }
+    return json.endArray();
+  }
+
+  private static List<Member> members(JsonObject committee, String name)
+      throws JsonException, GenesisException {
+    return membersArray(committee.array("members", Integer.MAX_VALUE), name);
+  }
+
+  private static List<Member> membersArray(List<Object> items, String name)
+      throws JsonException, GenesisException {
+    if (items.size() > Limits.GENESIS_MEMBERS_MAX) {
+      throw new GenesisException(
+          name + " lists more than " + Limits.GENESIS_MEMBERS_MAX + " members");
+    }
+    List<Member> members = new ArrayList<>();
+    for (Object item : items) {
+      if (!(item instanceof JsonObject member)) {
+        throw new GenesisException(name + " members must be objects");
+      }
+      member.requireOnly(Set.of("id", "key"));
+      String id = member.string("id");
+      if (!Member.ID_PATTERN.matcher(id).matches()) {
+        throw new GenesisException(
+            name + " member id \"" + id + "\" must match " + Member.ID_PATTERN.pattern());
+      }
+      VerificationKey key;
+      try {
+        key = Jwk.read(member.object("key")).key();
+      } catch (VerificationException e) {
+        throw new GenesisException(name + " member " + id + ": " + e.getMessage(), e);
+      }
+      members.add(new Member(id, key));
+    }
+    return members;
+  }
+
+  @SafeVarargs
+  private static void requireDistinct(List<Member>... groups) throws GenesisException {
+    Set<String> ids = new HashSet<>();
+    Set<VerificationKey> keys = new HashSet<>();
+    for (List<Member> group : groups) {
+      for (Member member : group) {
+        if (!ids.add(member.id())) {
+          throw new GenesisException("id " + member.id() + " appears twice in the genesis");
+        }
+        if (!keys.add(member.key())) {
+          throw new GenesisException(
+              "key " + member.key().keyId() + " appears twice in the genesis");
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Genesis[" + network + ", " + hash.toHex() + "]";
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The genesis ({@code network.json}): the network id, the validators and their quorum, the
+ * governance keys and their threshold, and the instance keys allowed to write to the log. Every
+ * component loads the same file; its SHA-256 is the network's identity.
+ */
+package io.tally.protocol.genesis;

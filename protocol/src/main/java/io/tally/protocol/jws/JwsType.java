@@ -1,0 +1,40 @@
+package io.tally.protocol.jws;
+
+import java.util.Optional;
+
+/**
+ * The {@code typ} header of every signed object, one per kind of object. A verifier states the kind
+ * it expects, so a signature made for one kind never verifies as another (an instruction signature
+ * cannot be replayed as a vote, nor a vote as an envelope).
+ */
+public enum JwsType {
+  /** A participant's instruction (general serialization, one signature per signer). */
+  INSTRUCTION("tally-instruction+jws"),
+  /** A producer instance's envelope around one Kafka record value (compact). */
+  ENVELOPE("tally-envelope+jws"),
+  /** A validator's signature over canonical block header bytes: votes and certificates. */
+  BLOCK_HEADER("tally-header+jws"),
+  /** A governance administrator's approval of a governance proposal. */
+  GOVERNANCE_APPROVAL("tally-approval+jws");
+
+  private final String headerValue;
+
+  JwsType(String headerValue) {
+    this.headerValue = headerValue;
+  }
+
+  /** The value written in the {@code typ} header. */
+  public String headerValue() {
+    return headerValue;
+  }
+
+  /** The kind whose {@code typ} header value is {@code value}, if any. */
+  public static Optional<JwsType> fromHeaderValue(String value) {
+    for (JwsType type : values()) {
+      if (type.headerValue.equals(value)) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
+  }
+}
