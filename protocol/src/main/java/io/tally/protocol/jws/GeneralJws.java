@@ -105,7 +105,7 @@ public final class GeneralJws {
           Reason.TOO_LARGE, "JWS exceeds " + Limits.JWS_BYTES_MAX + " bytes");
     }
     try {
-      JsonObject object = JsonReader.parseObject(json, 3);
+      JsonObject object = JsonReader.parseObject(json, 4);
       if (object.has("header")) {
         throw new VerificationException(
             Reason.UNPROTECTED_HEADER, "unprotected header parameters are not accepted");

@@ -41,7 +41,7 @@ public record ProtectedHeader(Optional<String> keyId, Optional<String> type) {
           "protected header exceeds " + Limits.PROTECTED_HEADER_BYTES_MAX + " bytes");
     }
     try {
-      JsonObject header = JsonReader.parseObject(json, 1);
+      JsonObject header = JsonReader.parseObject(json, 2);
       if (header.has("crit")) {
         throw new VerificationException(
             Reason.CRITICAL_HEADER_UNSUPPORTED, "the protocol defines no critical header");

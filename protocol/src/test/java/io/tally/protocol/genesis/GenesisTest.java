@@ -1,0 +1,125 @@
+package io.tally.protocol.genesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tally.protocol.Fixtures;
+import io.tally.protocol.codec.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GenesisTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void genesisLoadsFromAFileAndIsIdentifiedBySha256OfItsBytes() throws Exception {
+    byte[] bytes = Fixtures.genesisBytes();
+    Path file = dir.resolve("network.json");
+    Files.write(file, bytes);
+
+    Genesis genesis = Genesis.load(file);
+
+    assertThat(genesis.hash()).isEqualTo(Sha256.of(bytes));
+    assertThat(genesis.network()).isEqualTo("tally-test");
+    assertThat(genesis.validators().members()).hasSize(4);
+    assertThat(genesis.validators().threshold()).isEqualTo(3);
+    assertThat(genesis.governance().threshold()).isEqualTo(2);
+    assertThat(genesis.instances().member("gateway-1")).isPresent();
+    assertThat(genesis.validators().find(Fixtures.key("validator-2").keyId()))
+        .contains(Fixtures.key("validator-2").verificationKey());
+  }
+
+  @Test
+  void theSameNetworkWrittenWithOtherWhitespaceIsAnotherNetwork() throws Exception {
+    String text = new String(Fixtures.genesisBytes(), StandardCharsets.UTF_8);
+    Genesis spaced = Genesis.parse(text.replace(",", ", ").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(spaced.hash()).isNotEqualTo(Fixtures.genesis().hash());
+  }
+
+  @ParameterizedTest(name = "n={0} needs q>={1}")
+  @CsvSource({"1,1", "2,2", "3,2", "4,3", "5,4", "6,4", "7,5", "8,6", "10,7", "13,9"})
+  void smallestSafeQuorum(int n, int q) {
+    assertThat(Genesis.quorumMin(n)).isEqualTo(q);
+  }
+
+  @Test
+  void quorumOutsideItsRangeIsRefused() {
+    assertRefused(genesis(4, 2, 2), "quorum must be between 3 and 4");
+    assertRefused(genesis(4, 5, 2), "quorum must be between 3 and 4");
+    assertRefused(genesis(5, 3, 2), "quorum must be between 4 and 5");
+  }
+
+  @Test
+  void governanceThresholdBelowTwoOrAboveTheKeysIsRefused() {
+    assertRefused(genesis(4, 3, 1), "governance threshold must be between 2 and the 3");
+    assertRefused(genesis(4, 3, 4), "governance threshold must be between 2 and the 3");
+  }
+
+  @Test
+  void aKeyUsedTwiceAnywhereIsRefused() {
+    byte[] bytes =
+        Genesis.write(
+            "tally-test",
+            Fixtures.validators(4, 3).members(),
+            3,
+            List.of(
+                Fixtures.member("admin-1"),
+                new Member("admin-2", Fixtures.key("validator-1").verificationKey())),
+            2,
+            List.of());
+    assertRefused(bytes, "appears twice");
+  }
+
+  @Test
+  void anIdUsedTwiceIsRefused() {
+    byte[] bytes =
+        Genesis.write(
+            "tally-test",
+            Fixtures.validators(4, 3).members(),
+            3,
+            List.of(Fixtures.member("admin-1"), Fixtures.member("admin-2")),
+            2,
+            List.of(new Member("validator-1", Fixtures.key("x").verificationKey())));
+    assertRefused(bytes, "id validator-1 appears twice");
+  }
+
+  @Test
+  void malformedGenesisFilesAreRefusedWithTheirReason() {
+    String good = new String(Fixtures.genesisBytes(), StandardCharsets.UTF_8);
+    assertRefused(good.replace("\"version\":1", "\"version\":2"), "version must be 1");
+    assertRefused(
+        good.replace("{\"version\":1,", "{\"version\":1,\"extra\":true,"), "unexpected member");
+    assertRefused(good.replace("tally-test", "Tally Test"), "network id");
+    assertRefused(good.replace("\"kty\":\"OKP\"", "\"kty\":\"RSA\""), "kty OKP");
+    assertRefused(good.substring(0, good.length() - 1), "unexpected end");
+    assertRefused("[]", "expected a JSON object");
+  }
+
+  private static byte[] genesis(int n, int q, int g) {
+    return Genesis.write(
+        "tally-test",
+        Fixtures.validators(n, Genesis.quorumMin(n)).members(),
+        q,
+        List.of(Fixtures.member("admin-1"), Fixtures.member("admin-2"), Fixtures.member("admin-3")),
+        g,
+        List.of(Fixtures.member("gateway-1")));
+  }
+
+  private static void assertRefused(String text, String message) {
+    assertRefused(text.getBytes(StandardCharsets.UTF_8), message);
+  }
+
+  private static void assertRefused(byte[] bytes, String message) {
+    assertThatThrownBy(() -> Genesis.parse(bytes))
+        .isInstanceOf(GenesisException.class)
+        .hasMessageContaining(message);
+  }
+}
