@@ -37,6 +37,4 @@ public enum Reason {
   PROOF_INVALID,
   /** A public key is not a valid Ed25519 point or has small order. */
   KEY_INVALID,
-  /** The producer's envelope chain has a gap, a fork or a stale epoch. */
-  SEQUENCE_BROKEN,
 }

@@ -7,4 +7,7 @@
  * <p>Every size that grows from outside input is bounded by {@link io.tally.protocol.Limits} and
  * checked before anything is allocated.
  */
+@NullMarked
 package io.tally.protocol;
+
+import org.jspecify.annotations.NullMarked;

@@ -77,28 +77,25 @@ public final class JsonReader {
       throw error("unexpected end of JSON text");
     }
     char c = text.charAt(pos);
-    switch (c) {
-      case '{':
-        return readObject();
-      case '[':
-        return readArray();
-      case '"':
-        return readString();
-      case 't':
-        expectLiteral("true");
-        return Boolean.TRUE;
-      case 'f':
-        expectLiteral("false");
-        return Boolean.FALSE;
-      case 'n':
-        expectLiteral("null");
-        return JsonObject.NULL;
-      default:
+    return switch (c) {
+      case '{' -> readObject();
+      case '[' -> readArray();
+      case '"' -> readString();
+      case 't' -> literal("true", true);
+      case 'f' -> literal("false", false);
+      case 'n' -> literal("null", JsonObject.NULL);
+      default -> {
         if (c == '-' || (c >= '0' && c <= '9')) {
-          return readInteger();
+          yield readInteger();
         }
         throw error("unexpected character");
-    }
+      }
+    };
+  }
+
+  private Object literal(String literal, Object value) throws JsonException {
+    expectLiteral(literal);
+    return value;
   }
 
   private JsonObject readObject() throws JsonException {

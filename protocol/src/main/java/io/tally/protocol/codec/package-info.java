@@ -5,4 +5,7 @@
  * <p>Strictness is the point: when one byte string has exactly one accepted encoding, a changed
  * character is always a changed value and can never slip past a signature check.
  */
+@NullMarked
 package io.tally.protocol.codec;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,4 +4,7 @@
  * reader checks the signature against the genesis and the chain per producer, so a broker that
  * drops, duplicates, reorders or forges a producer's records is caught by every reader.
  */
+@NullMarked
 package io.tally.protocol.envelope;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * governance keys and their threshold, and the instance keys allowed to write to the log. Every
  * component loads the same file; its SHA-256 is the network's identity.
  */
+@NullMarked
 package io.tally.protocol.genesis;
+
+import org.jspecify.annotations.NullMarked;

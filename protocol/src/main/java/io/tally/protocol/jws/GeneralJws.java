@@ -34,6 +34,7 @@ import java.util.Set;
 public final class GeneralJws {
 
   /** One signature: the received protected header text, its parsed form and the signature. */
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared, never handed out uncopied
   private record Signature(String encodedHeader, ProtectedHeader header, byte[] signature) {}
 
   private final String encodedPayload;

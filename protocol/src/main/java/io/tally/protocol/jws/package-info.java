@@ -7,4 +7,7 @@
  * {@code unverifiedPayload()}; trusted payloads come from {@link
  * io.tally.protocol.jws.VerifiedJws}, which only a successful verification creates.
  */
+@NullMarked
 package io.tally.protocol.jws;
+
+import org.jspecify.annotations.NullMarked;
