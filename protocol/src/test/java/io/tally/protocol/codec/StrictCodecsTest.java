@@ -91,7 +91,7 @@ class StrictCodecsTest {
     assertThat(a.toHex())
         .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assertThat(Hash.ofHex(a.toHex())).isEqualTo(a);
-    assertThatThrownBy(() -> Hash.ofHex(a.toHex().toUpperCase()))
+    assertThatThrownBy(() -> Hash.ofHex(a.toHex().toUpperCase(java.util.Locale.ROOT)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(List.of(a.toBytes().length)).containsExactly(32);
   }

@@ -198,7 +198,7 @@ class JwsTest {
   @Test
   void nonCanonicalBase64AndWrongShapesAreMalformed() throws Exception {
     String jws = CompactJws.sign(JwsType.ENVELOPE, PAYLOAD, ALICE).serialize();
-    String[] parts = jws.split("\\.");
+    String[] parts = jws.split("\\.", -1);
 
     assertReason(() -> CompactJws.parse(jws + "="), Reason.MALFORMED);
     assertReason(() -> CompactJws.parse(parts[0] + "." + parts[1]), Reason.MALFORMED);

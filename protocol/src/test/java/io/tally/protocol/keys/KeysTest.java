@@ -52,9 +52,11 @@ class KeysTest {
     Path file = dir.resolve("rfc8410.pem");
     Files.writeString(
         file,
-        "-----BEGIN PRIVATE KEY-----\n"
-            + "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n"
-            + "-----END PRIVATE KEY-----\n");
+        """
+        -----BEGIN PRIVATE KEY-----
+        MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC
+        -----END PRIVATE KEY-----
+        """);
 
     SigningKey key = PrivateKeyFile.read(file);
 
