@@ -14,8 +14,11 @@ public enum JwsType {
   ENVELOPE("tally-envelope+jws"),
   /** A validator's signature over canonical block header bytes: votes and certificates. */
   BLOCK_HEADER("tally-header+jws"),
-  /** A governance administrator's approval of a governance proposal. */
-  GOVERNANCE_APPROVAL("tally-approval+jws");
+  /**
+   * A governance change (general serialization): each signature is one administrator's approval of
+   * the same proposal bytes; {@code g} distinct ones make it valid.
+   */
+  GOVERNANCE("tally-governance+jws");
 
   private final String headerValue;
 

@@ -41,8 +41,7 @@ class JwsTest {
 
     assertReason(() -> vote.verify(JwsType.ENVELOPE, TRUSTED), Reason.TYPE_MISMATCH);
     GeneralJws instruction = GeneralJws.sign(JwsType.INSTRUCTION, PAYLOAD, List.of(ALICE));
-    assertReason(
-        () -> instruction.verify(JwsType.GOVERNANCE_APPROVAL, TRUSTED), Reason.TYPE_MISMATCH);
+    assertReason(() -> instruction.verify(JwsType.GOVERNANCE, TRUSTED), Reason.TYPE_MISMATCH);
   }
 
   @Test

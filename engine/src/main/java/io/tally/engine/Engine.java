@@ -1,0 +1,1006 @@
+package io.tally.engine;
+
+import io.tally.engine.BlockResult.SequenceAnomaly;
+import io.tally.engine.Command.Leg;
+import io.tally.protocol.Reason;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.codec.Hash;
+import io.tally.protocol.codec.JsonException;
+import io.tally.protocol.codec.JsonObject;
+import io.tally.protocol.codec.JsonReader;
+import io.tally.protocol.codec.Sha256;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.ProducerSequences;
+import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.jws.GeneralJws;
+import io.tally.protocol.jws.JwsType;
+import io.tally.protocol.jws.KeyResolver;
+import io.tally.protocol.jws.VerifiedJws;
+import io.tally.protocol.keys.VerificationKey;
+import io.tally.protocol.merkle.MerkleTree;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The deterministic settlement state machine of one shard.
+ *
+ * <p>Thread safety: {@link #preVerify} may run on any number of threads at once, also while {@link
+ * #apply} runs; everything else must be called from one thread at a time.
+ *
+ * <p>Rules, in the order they are checked for an instruction or governance change (the first broken
+ * rule gives the code): the envelope opens and is signed by a genesis instance; the producer's
+ * chain does not replay; the body parses and has an id; log time has not passed {@code notAfter},
+ * which lies within the window; the id is new, or the resubmission is identical (then the original
+ * outcome is repeated); every signature verifies, no key signs twice, no signing key is revoked
+ * (governance: at least {@code g} administrators); then the id is remembered with its outcome,
+ * stateless content rules (amounts, legs) and finally the kind's own rules apply.
+ */
+public final class Engine {
+
+  private final Genesis genesis;
+  private final Rules rules;
+  private final int shard;
+  private final Decoder decoder;
+
+  // The chain.
+  private long height;
+  private Hash lastHeader = Hash.ZERO;
+  private Hash stateDigest;
+  private long logTime;
+  private ProducerSequences sequences = new ProducerSequences();
+
+  // The state. Hash maps are never iterated into any output: see sortedValues().
+  private final HashMap<String, Participant> participants = new HashMap<>();
+  private final HashMap<String, String> keyOwners = new HashMap<>();
+  private final ConcurrentHashMap<String, VerificationKey> keyDirectory = new ConcurrentHashMap<>();
+  private final HashMap<String, Asset> assets = new HashMap<>();
+  private final HashMap<String, Account> accounts = new HashMap<>();
+  private final HashMap<String, Reservation> reservations = new HashMap<>();
+  private final TreeSet<Reservation> openByExpiry = new TreeSet<>(Reservation.BY_EXPIRY);
+  private final TreeSet<Reservation> retainedByExpiry = new TreeSet<>(Reservation.BY_EXPIRY);
+  private final HashMap<String, Remembered> remembered = new HashMap<>();
+  private final PriorityQueue<Remembered> rememberedByNotAfter =
+      new PriorityQueue<>(Remembered.BY_NOT_AFTER);
+
+  // Changes of the block being applied, for the state digest.
+  private final ArrayList<Participant> dirtyParticipants = new ArrayList<>();
+  private final ArrayList<Asset> newAssets = new ArrayList<>();
+  private final ArrayList<Account> dirtyAccounts = new ArrayList<>();
+  private final ArrayList<Reservation> dirtyReservations = new ArrayList<>();
+  private final TreeSet<String> removedReservations = new TreeSet<>();
+
+  private final LegScratch scratch;
+
+  /** An engine at the start of the chain of {@code genesis}, shard {@code shard}. */
+  public Engine(Genesis genesis, Rules rules, int shard) {
+    this.genesis = genesis;
+    this.rules = rules;
+    this.shard = shard;
+    this.decoder = new Decoder(rules);
+    this.stateDigest = genesis.hash();
+    this.scratch = new LegScratch(rules.legsMax());
+  }
+
+  // ---------------------------------------------------------------- pre-verification (parallel)
+
+  /**
+   * Opens, decodes and checks the signatures of one record. Pure apart from reading the key
+   * directory, which only grows and binds each key id to one key forever (the id is the key's
+   * thumbprint), so the result is the same whenever it runs.
+   */
+  public PreVerified preVerify(LogRecord record) {
+    byte[] value = record.valueUnsafe();
+    Hash entryHash = MerkleTree.leafHash(value);
+    long offset = record.offset();
+    long time = record.logTime();
+    Envelope envelope;
+    try {
+      envelope = Envelope.open(value, genesis.instances());
+    } catch (VerificationException e) {
+      Code code =
+          switch (e.reason()) {
+            case SIGNER_UNKNOWN -> Code.PRODUCER_UNKNOWN;
+            case SIGNATURE_INVALID -> Code.SIGNATURE_INVALID;
+            default -> Code.MALFORMED;
+          };
+      return PreVerified.refused(offset, time, entryHash, code);
+    }
+    byte[] body = envelope.body();
+    switch (envelope.type()) {
+      case CUT -> {
+        Command.Cut cut = cut(body);
+        return new PreVerified(
+            offset,
+            time,
+            entryHash,
+            envelope,
+            PreVerified.Kind.CUT,
+            null,
+            0,
+            null,
+            cut,
+            Code.ACCEPTED,
+            cut == null ? Code.MALFORMED : Code.ACCEPTED,
+            List.of(),
+            null);
+      }
+      case INSTRUCTION, GOVERNANCE -> {
+        return preVerifySigned(offset, time, entryHash, envelope, body);
+      }
+      default -> {
+        return new PreVerified(
+            offset,
+            time,
+            entryHash,
+            envelope,
+            PreVerified.Kind.NONE,
+            null,
+            0,
+            null,
+            null,
+            Code.TYPE_UNEXPECTED,
+            Code.TYPE_UNEXPECTED,
+            List.of(),
+            null);
+      }
+    }
+  }
+
+  private PreVerified preVerifySigned(
+      long offset, long time, Hash entryHash, Envelope envelope, byte[] body) {
+    boolean governance = envelope.type() == io.tally.protocol.envelope.EnvelopeType.GOVERNANCE;
+    PreVerified.Kind kind = governance ? PreVerified.Kind.GOVERNANCE : PreVerified.Kind.INSTRUCTION;
+    GeneralJws jws;
+    try {
+      jws = GeneralJws.parse(body);
+    } catch (VerificationException e) {
+      Code code = e.reason() == Reason.UNPROTECTED_HEADER ? Code.MALFORMED : code(e.reason());
+      return new PreVerified(
+          offset, time, entryHash, envelope, kind, null, 0, null, null, code, code, List.of(),
+          null);
+    }
+    byte[] payload = jws.unverifiedPayload();
+    Decoder.Decoded decoded = decoder.decode(payload, governance);
+    Code signatureCode = Code.ACCEPTED;
+    List<String> signers = List.of();
+    GeneralJws deferred = null;
+    try {
+      if (governance) {
+        VerifiedJws verified = jws.verify(JwsType.GOVERNANCE, genesis.governance());
+        if (verified.signers().size() < genesis.governance().threshold()) {
+          signatureCode = Code.GOVERNANCE_QUORUM_NOT_MET;
+        }
+      } else {
+        signers = keyIds(jws.verify(JwsType.INSTRUCTION, directory()));
+      }
+    } catch (VerificationException e) {
+      if (!governance && e.reason() == Reason.SIGNER_UNKNOWN) {
+        deferred = jws; // the key may be registered earlier in the log than this record
+      } else {
+        signatureCode = code(e.reason());
+      }
+    }
+    return new PreVerified(
+        offset,
+        time,
+        entryHash,
+        envelope,
+        kind,
+        decoded.id(),
+        decoded.notAfter(),
+        Sha256.of(payload),
+        decoded.command(),
+        signatureCode,
+        decoded.code(),
+        signers,
+        deferred);
+  }
+
+  private static Code code(Reason reason) {
+    return switch (reason) {
+      case SIGNER_UNKNOWN -> Code.SIGNER_UNKNOWN;
+      case SIGNATURE_INVALID -> Code.SIGNATURE_INVALID;
+      case SIGNER_DUPLICATE -> Code.SIGNER_DUPLICATE;
+      default -> Code.MALFORMED;
+    };
+  }
+
+  private static Command.@Nullable Cut cut(byte[] body) {
+    try {
+      JsonObject json = JsonReader.parseObject(body, 1).requireOnly(Set.of("height"));
+      long height = json.integer("height");
+      return height < 1 ? null : new Command.Cut(height);
+    } catch (JsonException e) {
+      return null;
+    }
+  }
+
+  private KeyResolver directory() {
+    return kid -> Optional.ofNullable(keyDirectory.get(kid));
+  }
+
+  private static List<String> keyIds(VerifiedJws verified) {
+    List<String> ids = new ArrayList<>(verified.signers().size());
+    for (VerificationKey key : verified.signers()) {
+      ids.add(key.keyId());
+    }
+    return ids;
+  }
+
+  // ---------------------------------------------------------------- apply (sequential)
+
+  /** Pre-verifies and applies one block of records, in log order. */
+  public BlockResult execute(List<LogRecord> records) {
+    List<PreVerified> entries = new ArrayList<>(records.size());
+    for (LogRecord record : records) {
+      entries.add(preVerify(record));
+    }
+    return apply(entries);
+  }
+
+  /**
+   * Applies one block of pre-verified records in log order and closes the block: outcomes, the
+   * entries and results roots, the chained state digest and the header of the next height.
+   *
+   * @throws IllegalArgumentException for an empty block or more than {@link
+   *     Rules#blockEntriesMax()} records
+   */
+  public BlockResult apply(List<PreVerified> entries) {
+    if (entries.isEmpty() || entries.size() > rules.blockEntriesMax()) {
+      throw new IllegalArgumentException(
+          "a block has 1 to " + rules.blockEntriesMax() + " records, got " + entries.size());
+    }
+    long blockHeight = height + 1;
+    boolean cutSeen = false;
+    List<Outcome> outcomes = new ArrayList<>(entries.size());
+    List<SequenceAnomaly> anomalies = new ArrayList<>();
+    List<Hash> entryLeaves = new ArrayList<>(entries.size());
+    for (PreVerified entry : entries) {
+      long now = Math.max(logTime, entry.logTime);
+      logTime = now;
+      expireReservations(now);
+      forgetIds(now);
+      entryLeaves.add(entry.entryHash);
+      Outcome outcome;
+      if (entry.envelope != null && !continuesChain(entry, anomalies)) {
+        outcome = outcome(entry, null, Code.RECORD_REPLAYED);
+      } else if (entry.kind == PreVerified.Kind.CUT && entry.command instanceof Command.Cut cut) {
+        boolean cuts = cut.height() == blockHeight && !cutSeen;
+        cutSeen |= cuts;
+        outcome = outcome(entry, null, cuts ? Code.ACCEPTED : Code.CUT_IGNORED);
+      } else {
+        outcome = applySigned(entry, now);
+      }
+      outcomes.add(outcome);
+    }
+    return closeBlock(blockHeight, entries, entryLeaves, outcomes, anomalies);
+  }
+
+  private boolean continuesChain(PreVerified entry, List<SequenceAnomaly> anomalies) {
+    Envelope envelope = entry.envelope;
+    if (envelope == null) {
+      return true;
+    }
+    ProducerSequences.Check check = sequences.check(envelope);
+    switch (check) {
+      case DUPLICATE, STALE_EPOCH -> {
+        return false;
+      }
+      case GAP, FORK ->
+          anomalies.add(new SequenceAnomaly(entry.offset, envelope.producer(), check));
+      case NEXT -> {}
+    }
+    return true;
+  }
+
+  private Outcome applySigned(PreVerified entry, long now) {
+    String id = entry.id;
+    Hash contentHash = entry.contentHash;
+    if (entry.kind == PreVerified.Kind.NONE
+        || entry.kind == PreVerified.Kind.CUT
+        || id == null
+        || contentHash == null) {
+      return outcome(
+          entry, id, entry.signatureCode.accepted() ? entry.contentCode : entry.signatureCode);
+    }
+    long window =
+        entry.kind == PreVerified.Kind.GOVERNANCE
+            ? rules.governanceWindowMs()
+            : rules.instructionWindowMs();
+    if (entry.notAfter < now) {
+      return outcome(entry, id, Code.EXPIRED);
+    }
+    if (entry.notAfter - now > window) {
+      return outcome(entry, id, Code.NOT_AFTER_TOO_FAR);
+    }
+    Remembered earlier = remembered.get(id);
+    if (earlier != null) {
+      if (earlier.contentHash().equals(contentHash)) {
+        return new Outcome(entry.offset, entry.entryHash, id, earlier.code(), earlier.offset());
+      }
+      return outcome(entry, id, Code.DUPLICATE_CONFLICT);
+    }
+    List<String> signerParticipants = new ArrayList<>(2);
+    Code code = checkSigners(entry, signerParticipants);
+    if (!code.accepted()) {
+      return outcome(entry, id, code); // not authentic: the id stays free for its owner
+    }
+    code = entry.contentCode;
+    Command command = entry.command;
+    if (code.accepted() && command != null) {
+      code = run(id, command, signerParticipants, now);
+    }
+    Remembered remember = new Remembered(id, contentHash, code, entry.offset, entry.notAfter);
+    remembered.put(id, remember);
+    rememberedByNotAfter.add(remember);
+    return outcome(entry, id, code);
+  }
+
+  /** Signature rules that depend on state; fills the signing participants of an instruction. */
+  private Code checkSigners(PreVerified entry, List<String> signerParticipants) {
+    if (!entry.signatureCode.accepted()) {
+      return entry.signatureCode;
+    }
+    if (entry.kind == PreVerified.Kind.GOVERNANCE) {
+      return Code.ACCEPTED;
+    }
+    List<String> keyIds = entry.signerKeyIds;
+    GeneralJws deferred = entry.deferred;
+    if (deferred != null) {
+      try {
+        keyIds = keyIds(deferred.verify(JwsType.INSTRUCTION, directory()));
+      } catch (VerificationException e) {
+        return code(e.reason());
+      }
+    }
+    for (String keyId : keyIds) {
+      String owner = keyOwners.get(keyId);
+      Participant participant = owner == null ? null : participants.get(owner);
+      Participant.Key key = participant == null ? null : participant.keys.get(keyId);
+      if (participant == null || key == null) {
+        throw new AssertionError("key " + keyId + " is in the directory without an owner");
+      }
+      if (key.revoked) {
+        return Code.KEY_REVOKED;
+      }
+      if (!signerParticipants.contains(participant.id)) {
+        signerParticipants.add(participant.id);
+      }
+    }
+    return Code.ACCEPTED;
+  }
+
+  private static Outcome outcome(PreVerified entry, @Nullable String id, Code code) {
+    return new Outcome(entry.offset, entry.entryHash, id, code, Outcome.NO_ORIGINAL);
+  }
+
+  private Code run(String id, Command command, List<String> signers, long now) {
+    // Java 17 has no pattern switch; the chain lists every Command, the last line guards it.
+    if (command instanceof Command.Settle settle) {
+      return settle(settle.legs(), signers);
+    } else if (command instanceof Command.OpenAccount open) {
+      return openAccount(open, signers);
+    } else if (command instanceof Command.Reserve reserve) {
+      return reserve(id, reserve, signers, now);
+    } else if (command instanceof Command.Commit commit) {
+      return closeReservation(commit.reservation(), signers, true);
+    } else if (command instanceof Command.Cancel cancel) {
+      return closeReservation(cancel.reservation(), signers, false);
+    } else if (command instanceof Command.RegisterParticipant register) {
+      return registerParticipant(register);
+    } else if (command instanceof Command.AddKey add) {
+      return addKey(add.participant(), add.key(), null);
+    } else if (command instanceof Command.RevokeKey revoke) {
+      return revokeKey(revoke.participant(), revoke.keyId());
+    } else if (command instanceof Command.RotateKey rotate) {
+      return addKey(rotate.participant(), rotate.key(), rotate.revokeKeyId());
+    } else if (command instanceof Command.SuspendParticipant suspend) {
+      return setSuspended(suspend.participant(), true);
+    } else if (command instanceof Command.ReinstateParticipant reinstate) {
+      return setSuspended(reinstate.participant(), false);
+    } else if (command instanceof Command.RegisterAsset asset) {
+      return registerAsset(asset);
+    }
+    throw new AssertionError("no rule applies " + command);
+  }
+
+  // ---------------------------------------------------------------- participant instructions
+
+  private Code openAccount(Command.OpenAccount open, List<String> signers) {
+    Participant owner = participants.get(open.owner());
+    if (owner == null) {
+      return Code.PARTICIPANT_UNKNOWN;
+    }
+    if (!signers.contains(owner.id)) {
+      return Code.OWNER_SIGNATURE_MISSING;
+    }
+    if (owner.suspended) {
+      return Code.PARTICIPANT_SUSPENDED;
+    }
+    Asset asset = assets.get(open.asset());
+    if (asset == null) {
+      return Code.ASSET_UNKNOWN;
+    }
+    if (open.issuance() && !asset.issuer().equals(owner.id)) {
+      return Code.NOT_ISSUER;
+    }
+    if (accounts.containsKey(open.account())) {
+      return Code.ACCOUNT_EXISTS;
+    }
+    int flags =
+        (open.issuance() ? Account.FLAG_ISSUANCE : 0)
+            | (open.overdraft() ? Account.FLAG_OVERDRAFT : 0);
+    Account account = new Account(open.account(), owner.id, asset.code(), flags);
+    accounts.put(account.id, account);
+    markDirty(account);
+    return Code.ACCEPTED;
+  }
+
+  private Code settle(List<Leg> legs, List<String> signers) {
+    Code code = resolveLegs(legs, signers);
+    if (!code.accepted()) {
+      return code;
+    }
+    code = scratch.move(legs, LegScratch.Move.POST);
+    if (code.accepted()) {
+      scratch.writeBack(this::markDirty);
+    }
+    return code;
+  }
+
+  private Code reserve(String id, Command.Reserve reserve, List<String> signers, long now) {
+    Code code = resolveLegs(reserve.legs(), signers);
+    if (!code.accepted()) {
+      return code;
+    }
+    if (reserve.expiresAt() <= now || reserve.expiresAt() - now > rules.reservationTtlMaxMs()) {
+      return Code.EXPIRY_INVALID;
+    }
+    for (String controller : reserve.controllers()) {
+      if (!participants.containsKey(controller)) {
+        return Code.PARTICIPANT_UNKNOWN;
+      }
+    }
+    if (reservations.containsKey(id)) {
+      return Code.DUPLICATE_CONFLICT; // the reserve id outlived its remembered instruction id
+    }
+    code = scratch.move(reserve.legs(), LegScratch.Move.HOLD);
+    if (!code.accepted()) {
+      return code;
+    }
+    scratch.writeBack(this::markDirty);
+    List<String> controllers = reserve.controllers();
+    if (controllers.isEmpty()) {
+      List<String> debtors = new ArrayList<>();
+      for (Leg leg : reserve.legs()) {
+        String owner = existingAccount(leg.debit()).owner;
+        if (!debtors.contains(owner)) {
+          debtors.add(owner);
+        }
+      }
+      controllers = debtors;
+    }
+    Reservation reservation = new Reservation(id, reserve.legs(), controllers, reserve.expiresAt());
+    reservations.put(id, reservation);
+    openByExpiry.add(reservation);
+    retainedByExpiry.add(reservation);
+    markDirty(reservation);
+    return Code.ACCEPTED;
+  }
+
+  private Code closeReservation(String id, List<String> signers, boolean commit) {
+    Reservation reservation = reservations.get(id);
+    if (reservation == null) {
+      return Code.RESERVATION_UNKNOWN;
+    }
+    if (reservation.status != Reservation.Status.OPEN) {
+      return Code.RESERVATION_CLOSED;
+    }
+    boolean authorized = false;
+    for (String signer : signers) {
+      authorized |= reservation.controllers.contains(signer);
+    }
+    if (!authorized) {
+      return Code.NOT_AUTHORIZED;
+    }
+    if (commit) {
+      for (Leg leg : reservation.legs) {
+        if (existingParticipant(existingAccount(leg.debit()).owner).suspended
+            || existingParticipant(existingAccount(leg.credit()).owner).suspended) {
+          return Code.PARTICIPANT_SUSPENDED;
+        }
+      }
+    }
+    resolveExisting(reservation.legs);
+    Code code =
+        scratch.move(reservation.legs, commit ? LegScratch.Move.COMMIT : LegScratch.Move.RELEASE);
+    if (!code.accepted()) {
+      return code;
+    }
+    scratch.writeBack(this::markDirty);
+    reservation.status = commit ? Reservation.Status.COMMITTED : Reservation.Status.CANCELLED;
+    openByExpiry.remove(reservation);
+    markDirty(reservation);
+    return Code.ACCEPTED;
+  }
+
+  /**
+   * Resolves the accounts of every leg into the scratch and checks the rules that need state but
+   * not balances: accounts and assets exist and match, every debtor signed, nobody suspended.
+   */
+  private Code resolveLegs(List<Leg> legs, List<String> signers) {
+    Code code = scratch.resolve(legs, accounts);
+    if (!code.accepted()) {
+      return code;
+    }
+    for (int i = 0; i < legs.size(); i++) {
+      Leg leg = legs.get(i);
+      Account debit = scratch.debit(i);
+      Account credit = scratch.credit(i);
+      if (!assets.containsKey(leg.asset())) {
+        return Code.ASSET_UNKNOWN;
+      }
+      if (!debit.asset.equals(leg.asset()) || !credit.asset.equals(leg.asset())) {
+        return Code.ASSET_MISMATCH;
+      }
+      if (!signers.contains(debit.owner)) {
+        return Code.DEBTOR_SIGNATURE_MISSING;
+      }
+      if (existingParticipant(debit.owner).suspended
+          || existingParticipant(credit.owner).suspended) {
+        return Code.PARTICIPANT_SUSPENDED;
+      }
+    }
+    return Code.ACCEPTED;
+  }
+
+  private void resolveExisting(List<Leg> legs) {
+    if (!scratch.resolve(legs, accounts).accepted()) {
+      throw new AssertionError("an account of a reservation vanished");
+    }
+  }
+
+  private void expireReservations(long now) {
+    while (!openByExpiry.isEmpty() && openByExpiry.first().expiresAt < now) {
+      Reservation reservation = openByExpiry.pollFirst();
+      resolveExisting(reservation.legs);
+      Code code = scratch.move(reservation.legs, LegScratch.Move.RELEASE);
+      if (!code.accepted()) {
+        throw new AssertionError("releasing reservation " + reservation.id + " failed: " + code);
+      }
+      scratch.writeBack(this::markDirty);
+      reservation.status = Reservation.Status.EXPIRED;
+      markDirty(reservation);
+    }
+    // Closed reservations are kept one instruction window past their expiry, so that a late
+    // commit or cancel learns RESERVATION_CLOSED rather than RESERVATION_UNKNOWN.
+    while (!retainedByExpiry.isEmpty()
+        && retainedByExpiry.first().expiresAt < now - rules.instructionWindowMs()) {
+      Reservation reservation = retainedByExpiry.pollFirst();
+      if (reservation.status == Reservation.Status.OPEN) {
+        throw new AssertionError("reservation " + reservation.id + " retained while open");
+      }
+      reservations.remove(reservation.id);
+      removedReservations.add(reservation.id);
+    }
+  }
+
+  private void forgetIds(long now) {
+    while (!rememberedByNotAfter.isEmpty() && rememberedByNotAfter.peek().notAfter() < now) {
+      remembered.remove(rememberedByNotAfter.poll().id());
+    }
+  }
+
+  // ---------------------------------------------------------------- governance
+
+  private Code registerParticipant(Command.RegisterParticipant register) {
+    if (participants.containsKey(register.participant())) {
+      return Code.PARTICIPANT_EXISTS;
+    }
+    List<String> keyIds = new ArrayList<>();
+    for (VerificationKey key : register.keys()) {
+      if (keyOwners.containsKey(key.keyId()) || keyIds.contains(key.keyId())) {
+        return Code.KEY_EXISTS;
+      }
+      keyIds.add(key.keyId());
+    }
+    Participant participant =
+        new Participant(register.participant(), register.name(), register.roles());
+    participants.put(participant.id, participant);
+    for (VerificationKey key : register.keys()) {
+      putKey(participant, key);
+    }
+    markDirty(participant);
+    return Code.ACCEPTED;
+  }
+
+  private Code addKey(String participantId, VerificationKey key, @Nullable String revokeKeyId) {
+    Participant participant = participants.get(participantId);
+    if (participant == null) {
+      return Code.PARTICIPANT_UNKNOWN;
+    }
+    if (revokeKeyId != null) {
+      Code code = checkRevocable(participant, revokeKeyId);
+      if (!code.accepted()) {
+        return code;
+      }
+    }
+    if (keyOwners.containsKey(key.keyId())) {
+      return Code.KEY_EXISTS;
+    }
+    long current = participant.keys.values().stream().filter(k -> !k.revoked).count();
+    if (revokeKeyId == null && current >= rules.keysMax()) {
+      return Code.KEYS_TOO_MANY;
+    }
+    putKey(participant, key);
+    if (revokeKeyId != null) {
+      existingKey(participant, revokeKeyId).revoked = true;
+    }
+    markDirty(participant);
+    return Code.ACCEPTED;
+  }
+
+  private Code revokeKey(String participantId, String keyId) {
+    Participant participant = participants.get(participantId);
+    if (participant == null) {
+      return Code.PARTICIPANT_UNKNOWN;
+    }
+    Code code = checkRevocable(participant, keyId);
+    if (code.accepted()) {
+      existingKey(participant, keyId).revoked = true;
+      markDirty(participant);
+    }
+    return code;
+  }
+
+  private static Code checkRevocable(Participant participant, String keyId) {
+    Participant.Key key = participant.keys.get(keyId);
+    if (key == null) {
+      return Code.KEY_UNKNOWN;
+    }
+    return key.revoked ? Code.KEY_REVOKED : Code.ACCEPTED;
+  }
+
+  private void putKey(Participant participant, VerificationKey key) {
+    participant.keys.put(key.keyId(), new Participant.Key(key, false));
+    keyOwners.put(key.keyId(), participant.id);
+    keyDirectory.put(key.keyId(), key);
+  }
+
+  private Code setSuspended(String participantId, boolean suspended) {
+    Participant participant = participants.get(participantId);
+    if (participant == null) {
+      return Code.PARTICIPANT_UNKNOWN;
+    }
+    if (participant.suspended == suspended) {
+      return Code.STATUS_UNCHANGED;
+    }
+    participant.suspended = suspended;
+    markDirty(participant);
+    return Code.ACCEPTED;
+  }
+
+  private Code registerAsset(Command.RegisterAsset register) {
+    if (assets.containsKey(register.code())) {
+      return Code.ASSET_EXISTS;
+    }
+    if (!participants.containsKey(register.issuer())) {
+      return Code.PARTICIPANT_UNKNOWN;
+    }
+    Asset asset = new Asset(register.code(), register.scale(), register.issuer());
+    assets.put(asset.code(), asset);
+    newAssets.add(asset);
+    return Code.ACCEPTED;
+  }
+
+  // Lookups of what an invariant says exists: accounts and participants are never deleted, and
+  // every account's owner and every leg of a reservation were checked when they were created.
+
+  private Account existingAccount(String id) {
+    Account account = accounts.get(id);
+    if (account == null) {
+      throw new AssertionError("account " + id + " vanished");
+    }
+    return account;
+  }
+
+  private Participant existingParticipant(String id) {
+    Participant participant = participants.get(id);
+    if (participant == null) {
+      throw new AssertionError("participant " + id + " vanished");
+    }
+    return participant;
+  }
+
+  private static Participant.Key existingKey(Participant participant, String keyId) {
+    Participant.Key key = participant.keys.get(keyId);
+    if (key == null) {
+      throw new AssertionError("key " + keyId + " of " + participant.id + " vanished");
+    }
+    return key;
+  }
+
+  // ---------------------------------------------------------------- closing a block
+
+  private void markDirty(Account account) {
+    if (!account.dirty) {
+      account.dirty = true;
+      dirtyAccounts.add(account);
+    }
+  }
+
+  private void markDirty(Participant participant) {
+    if (!participant.dirty) {
+      participant.dirty = true;
+      dirtyParticipants.add(participant);
+    }
+  }
+
+  private void markDirty(Reservation reservation) {
+    if (!reservation.dirty) {
+      reservation.dirty = true;
+      dirtyReservations.add(reservation);
+    }
+  }
+
+  private BlockResult closeBlock(
+      long blockHeight,
+      List<PreVerified> entries,
+      List<Hash> entryLeaves,
+      List<Outcome> outcomes,
+      List<SequenceAnomaly> anomalies) {
+    List<Hash> resultLeaves = new ArrayList<>(outcomes.size());
+    for (Outcome outcome : outcomes) {
+      resultLeaves.add(MerkleTree.leafHash(outcome.toBytes()));
+    }
+    stateDigest = chain(stateDigest, changesDigest());
+    BlockHeader header =
+        new BlockHeader(
+            genesis.hash(),
+            shard,
+            blockHeight,
+            lastHeader,
+            entries.size(),
+            MerkleTree.root(entryLeaves),
+            MerkleTree.root(resultLeaves),
+            stateDigest,
+            logTime,
+            entries.get(0).offset,
+            entries.get(entries.size() - 1).offset);
+    height = blockHeight;
+    lastHeader = header.hash();
+    return new BlockResult(header, outcomes, anomalies);
+  }
+
+  private static Hash chain(Hash previous, byte[] changes) {
+    MessageDigest digest = Sha256.newDigest();
+    previous.updateDigest(digest);
+    digest.update(changes);
+    return Hash.of(digest.digest());
+  }
+
+  /**
+   * SHA-256 over the new state of everything the block changed, in a fixed order: participants,
+   * assets, accounts and reservations each sorted by id, then removed reservation ids.
+   */
+  private byte[] changesDigest() {
+    MessageDigest digest = Sha256.newDigest();
+    try (DataOutputStream out =
+        new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), digest))) {
+      dirtyParticipants.sort(Comparator.comparing(p -> p.id));
+      out.writeByte('P');
+      out.writeInt(dirtyParticipants.size());
+      for (Participant participant : dirtyParticipants) {
+        participant.write(out);
+        participant.dirty = false;
+      }
+      newAssets.sort(Comparator.comparing(Asset::code));
+      out.writeByte('S');
+      out.writeInt(newAssets.size());
+      for (Asset asset : newAssets) {
+        asset.write(out);
+      }
+      dirtyAccounts.sort(Comparator.comparing(a -> a.id));
+      out.writeByte('A');
+      out.writeInt(dirtyAccounts.size());
+      for (Account account : dirtyAccounts) {
+        account.write(out);
+        account.dirty = false;
+      }
+      dirtyReservations.sort(Comparator.comparing(r -> r.id));
+      out.writeByte('R');
+      out.writeInt(dirtyReservations.size());
+      for (Reservation reservation : dirtyReservations) {
+        reservation.write(out);
+        reservation.dirty = false;
+      }
+      out.writeByte('X');
+      out.writeInt(removedReservations.size());
+      for (String id : removedReservations) {
+        out.writeUTF(id);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to a digest cannot fail", e);
+    }
+    dirtyParticipants.clear();
+    newAssets.clear();
+    dirtyAccounts.clear();
+    dirtyReservations.clear();
+    removedReservations.clear();
+    return digest.digest();
+  }
+
+  // ---------------------------------------------------------------- snapshots and queries
+
+  /** The whole state as bytes; see {@link Snapshots} for the format. */
+  public byte[] snapshot() {
+    return Snapshots.write(this);
+  }
+
+  /**
+   * Restores an engine from {@link #snapshot()} bytes.
+   *
+   * @throws IllegalArgumentException if the bytes are not an intact snapshot of this network
+   */
+  public static Engine restore(Genesis genesis, Rules rules, byte[] snapshot) {
+    return Snapshots.read(genesis, rules, snapshot);
+  }
+
+  /** Blocks applied so far; the next block has this height plus one. */
+  public long height() {
+    return height;
+  }
+
+  /** Hash of the last block header ({@link Hash#ZERO} before the first block). */
+  public Hash lastHeaderHash() {
+    return lastHeader;
+  }
+
+  /** The chained state digest after the last block (the genesis hash before the first). */
+  public Hash stateDigest() {
+    return stateDigest;
+  }
+
+  /** The engine's log time: the largest record log time applied so far. */
+  public long logTime() {
+    return logTime;
+  }
+
+  public Optional<AccountView> account(String id) {
+    Account account = accounts.get(id);
+    return account == null ? Optional.empty() : Optional.of(account.view());
+  }
+
+  /** All accounts, sorted by id. */
+  public List<AccountView> accounts() {
+    return sortedValues(accounts).stream().map(Account::view).toList();
+  }
+
+  public Optional<ParticipantView> participant(String id) {
+    Participant participant = participants.get(id);
+    if (participant == null) {
+      return Optional.empty();
+    }
+    List<VerificationKey> current = new ArrayList<>();
+    List<String> revoked = new ArrayList<>();
+    for (Map.Entry<String, Participant.Key> key : participant.keys.entrySet()) {
+      if (key.getValue().revoked) {
+        revoked.add(key.getKey());
+      } else {
+        current.add(key.getValue().key);
+      }
+    }
+    return Optional.of(
+        new ParticipantView(
+            participant.id,
+            participant.name,
+            participant.roles,
+            participant.suspended,
+            current,
+            revoked));
+  }
+
+  /** Number of instruction ids currently remembered (bounded by the {@code notAfter} window). */
+  public int rememberedIdCount() {
+    return remembered.size();
+  }
+
+  /** The values of {@code map} sorted by key: the only way state maps are enumerated. */
+  static <V> List<V> sortedValues(Map<String, V> map) {
+    List<String> keys = new ArrayList<>(map.keySet());
+    keys.sort(null);
+    List<V> values = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      values.add(map.get(key));
+    }
+    return values;
+  }
+
+  // Accessors for Snapshots (same package).
+
+  Genesis genesis() {
+    return genesis;
+  }
+
+  int shard() {
+    return shard;
+  }
+
+  ProducerSequences sequences() {
+    return sequences;
+  }
+
+  Map<String, Participant> participantMap() {
+    return participants;
+  }
+
+  Map<String, Asset> assetMap() {
+    return assets;
+  }
+
+  Map<String, Account> accountMap() {
+    return accounts;
+  }
+
+  Map<String, Reservation> reservationMap() {
+    return reservations;
+  }
+
+  Map<String, Remembered> rememberedMap() {
+    return remembered;
+  }
+
+  void restoreChain(
+      long height, Hash lastHeader, Hash stateDigest, long logTime, ProducerSequences sequences) {
+    this.height = height;
+    this.lastHeader = lastHeader;
+    this.stateDigest = stateDigest;
+    this.logTime = logTime;
+    this.sequences = sequences;
+  }
+
+  void restoreParticipant(Participant participant) {
+    participants.put(participant.id, participant);
+    for (Map.Entry<String, Participant.Key> key : participant.keys.entrySet()) {
+      keyOwners.put(key.getKey(), participant.id);
+      keyDirectory.put(key.getKey(), key.getValue().key);
+    }
+  }
+
+  void restoreAsset(Asset asset) {
+    assets.put(asset.code(), asset);
+  }
+
+  void restoreAccount(Account account) {
+    accounts.put(account.id, account);
+  }
+
+  void restoreReservation(Reservation reservation) {
+    reservations.put(reservation.id, reservation);
+    retainedByExpiry.add(reservation);
+    if (reservation.status == Reservation.Status.OPEN) {
+      openByExpiry.add(reservation);
+    }
+  }
+
+  void restoreRemembered(Remembered entry) {
+    remembered.put(entry.id(), entry);
+    rememberedByNotAfter.add(entry);
+  }
+}

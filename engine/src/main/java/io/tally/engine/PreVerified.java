@@ -1,0 +1,91 @@
+package io.tally.engine;
+
+import io.tally.protocol.codec.Hash;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.jws.GeneralJws;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One log record after the pure, parallelizable stage: envelope opened and checked against the
+ * genesis instances, body decoded, and every signature checked against the key its {@code kid}
+ * names. What depends on state (is that key a current key of the participant who must sign, at this
+ * point of the log?) is left to {@link Engine#apply}. Only {@link Engine#preVerify} creates one, so
+ * an unchecked signature can never reach the apply step.
+ */
+public final class PreVerified {
+
+  /** What kind of entry the record is. */
+  enum Kind {
+    /** Refused before its kind was known (envelope or body unreadable). */
+    NONE,
+    INSTRUCTION,
+    GOVERNANCE,
+    CUT
+  }
+
+  final long offset;
+  final long logTime;
+  final Hash entryHash;
+  final @Nullable Envelope envelope;
+  final Kind kind;
+  final @Nullable String id;
+  final long notAfter;
+  final @Nullable Hash contentHash;
+  final @Nullable Command command;
+
+  /** The code of the first rule broken: signatures first, then stateless content rules. */
+  final Code signatureCode;
+
+  final Code contentCode;
+
+  /** Key ids whose signatures verified, in order (instructions). */
+  final List<String> signerKeyIds;
+
+  /** Set when a signature named a key unknown at pre-verification: verified again in apply. */
+  final @Nullable GeneralJws deferred;
+
+  PreVerified(
+      long offset,
+      long logTime,
+      Hash entryHash,
+      @Nullable Envelope envelope,
+      Kind kind,
+      @Nullable String id,
+      long notAfter,
+      @Nullable Hash contentHash,
+      @Nullable Command command,
+      Code signatureCode,
+      Code contentCode,
+      List<String> signerKeyIds,
+      @Nullable GeneralJws deferred) {
+    this.offset = offset;
+    this.logTime = logTime;
+    this.entryHash = entryHash;
+    this.envelope = envelope;
+    this.kind = kind;
+    this.id = id;
+    this.notAfter = notAfter;
+    this.contentHash = contentHash;
+    this.command = command;
+    this.signatureCode = signatureCode;
+    this.contentCode = contentCode;
+    this.signerKeyIds = List.copyOf(signerKeyIds);
+    this.deferred = deferred;
+  }
+
+  static PreVerified refused(long offset, long logTime, Hash entryHash, Code code) {
+    return new PreVerified(
+        offset, logTime, entryHash, null, Kind.NONE, null, 0, null, null, code, code, List.of(),
+        null);
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  @Override
+  public String toString() {
+    return "PreVerified[offset " + offset + ", " + kind + ", id " + id + "]";
+  }
+}

@@ -1,0 +1,201 @@
+package io.tally.engine;
+
+import io.tally.engine.Command.Leg;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.codec.Hash;
+import io.tally.protocol.codec.Sha256;
+import io.tally.protocol.envelope.ProducerSequences;
+import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.keys.VerificationKey;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The snapshot format: the whole engine state as bytes, every collection sorted by id, followed by
+ * the SHA-256 of everything before it. Big-endian {@link DataOutputStream} encoding:
+ *
+ * <pre>
+ * "TALLY-ENGINE-1"  genesis hash (32)  shard (int)  height (long)  last header (32)
+ * state digest (32)  log time (long)
+ * producers: count, then (id, epoch, next seq, last hash) by id
+ * participants, assets, accounts, reservations: count, then each in its fixed form, by id
+ * remembered ids: count, then (id, content hash, code name, offset, notAfter) by id
+ * SHA-256 of all the above (32)
+ * </pre>
+ *
+ * The same state always gives the same bytes, so two replicas can compare snapshots directly.
+ */
+final class Snapshots {
+
+  private static final String MAGIC = "TALLY-ENGINE-1";
+
+  private Snapshots() {}
+
+  static byte[] write(Engine engine) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeUTF(MAGIC);
+      out.write(engine.genesis().hash().toBytes());
+      out.writeInt(engine.shard());
+      out.writeLong(engine.height());
+      out.write(engine.lastHeaderHash().toBytes());
+      out.write(engine.stateDigest().toBytes());
+      out.writeLong(engine.logTime());
+
+      Map<String, ProducerSequences.Position> positions = engine.sequences().positions();
+      out.writeInt(positions.size());
+      for (Map.Entry<String, ProducerSequences.Position> entry : positions.entrySet()) {
+        out.writeUTF(entry.getKey());
+        out.writeLong(entry.getValue().epoch());
+        out.writeLong(entry.getValue().nextSeq());
+        out.write(entry.getValue().last().toBytes());
+      }
+      List<Participant> participants = Engine.sortedValues(engine.participantMap());
+      out.writeInt(participants.size());
+      for (Participant participant : participants) {
+        participant.write(out);
+      }
+      List<Asset> assets = Engine.sortedValues(engine.assetMap());
+      out.writeInt(assets.size());
+      for (Asset asset : assets) {
+        asset.write(out);
+      }
+      List<Account> accounts = Engine.sortedValues(engine.accountMap());
+      out.writeInt(accounts.size());
+      for (Account account : accounts) {
+        account.write(out);
+      }
+      List<Reservation> reservations = Engine.sortedValues(engine.reservationMap());
+      out.writeInt(reservations.size());
+      for (Reservation reservation : reservations) {
+        reservation.write(out);
+      }
+      List<Remembered> remembered = Engine.sortedValues(engine.rememberedMap());
+      out.writeInt(remembered.size());
+      for (Remembered entry : remembered) {
+        out.writeUTF(entry.id());
+        out.write(entry.contentHash().toBytes());
+        out.writeUTF(entry.code().name());
+        out.writeLong(entry.offset());
+        out.writeLong(entry.notAfter());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    byte[] body = bytes.toByteArray();
+    byte[] result = Arrays.copyOf(body, body.length + Sha256.BYTES);
+    Sha256.of(body).copyTo(result, body.length);
+    return result;
+  }
+
+  static Engine read(Genesis genesis, Rules rules, byte[] snapshot) {
+    if (snapshot.length < Sha256.BYTES) {
+      throw new IllegalArgumentException("not an engine snapshot: too short");
+    }
+    int bodyLength = snapshot.length - Sha256.BYTES;
+    Hash expected = Sha256.of(snapshot, 0, bodyLength);
+    if (!MessageDigest.isEqual(
+        expected.toBytes(), Arrays.copyOfRange(snapshot, bodyLength, snapshot.length))) {
+      throw new IllegalArgumentException("engine snapshot is corrupt: checksum mismatch");
+    }
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(snapshot, 0, bodyLength))) {
+      if (!MAGIC.equals(in.readUTF())) {
+        throw new IllegalArgumentException("not an engine snapshot of format " + MAGIC);
+      }
+      if (!hash(in).equals(genesis.hash())) {
+        throw new IllegalArgumentException("engine snapshot belongs to another network");
+      }
+      Engine engine = new Engine(genesis, rules, in.readInt());
+      long height = in.readLong();
+      Hash lastHeader = hash(in);
+      Hash stateDigest = hash(in);
+      long logTime = in.readLong();
+      TreeMap<String, ProducerSequences.Position> positions = new TreeMap<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        positions.put(
+            in.readUTF(), new ProducerSequences.Position(in.readLong(), in.readLong(), hash(in)));
+      }
+      engine.restoreChain(
+          height, lastHeader, stateDigest, logTime, new ProducerSequences(positions));
+      for (int i = in.readInt(); i > 0; i--) {
+        engine.restoreParticipant(participant(in));
+      }
+      for (int i = in.readInt(); i > 0; i--) {
+        engine.restoreAsset(new Asset(in.readUTF(), in.readInt(), in.readUTF()));
+      }
+      for (int i = in.readInt(); i > 0; i--) {
+        Account account = new Account(in.readUTF(), in.readUTF(), in.readUTF(), in.readByte());
+        account.postedDebits = in.readLong();
+        account.postedCredits = in.readLong();
+        account.pendingDebits = in.readLong();
+        account.pendingCredits = in.readLong();
+        engine.restoreAccount(account);
+      }
+      for (int i = in.readInt(); i > 0; i--) {
+        engine.restoreReservation(reservation(in));
+      }
+      for (int i = in.readInt(); i > 0; i--) {
+        engine.restoreRemembered(
+            new Remembered(
+                in.readUTF(), hash(in), Code.valueOf(in.readUTF()), in.readLong(), in.readLong()));
+      }
+      if (in.available() != 0) {
+        throw new IllegalArgumentException("engine snapshot has trailing bytes");
+      }
+      return engine;
+    } catch (IOException | VerificationException e) {
+      throw new IllegalArgumentException("engine snapshot is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  private static Participant participant(DataInputStream in)
+      throws IOException, VerificationException {
+    Participant participant = new Participant(in.readUTF(), in.readUTF(), strings(in));
+    participant.suspended = in.readBoolean();
+    for (int i = in.readInt(); i > 0; i--) {
+      byte[] key = new byte[VerificationKey.BYTES];
+      in.readFully(key);
+      VerificationKey verificationKey = VerificationKey.of(key);
+      participant.keys.put(
+          verificationKey.keyId(), new Participant.Key(verificationKey, in.readBoolean()));
+    }
+    return participant;
+  }
+
+  private static Reservation reservation(DataInputStream in) throws IOException {
+    String id = in.readUTF();
+    List<Leg> legs = new ArrayList<>();
+    for (int i = in.readInt(); i > 0; i--) {
+      legs.add(new Leg(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong()));
+    }
+    List<String> controllers = strings(in);
+    Reservation reservation = new Reservation(id, legs, controllers, in.readLong());
+    reservation.status = Reservation.Status.valueOf(in.readUTF());
+    return reservation;
+  }
+
+  private static List<String> strings(DataInputStream in) throws IOException {
+    List<String> strings = new ArrayList<>();
+    for (int i = in.readInt(); i > 0; i--) {
+      strings.add(in.readUTF());
+    }
+    return strings;
+  }
+
+  private static Hash hash(DataInputStream in) throws IOException {
+    byte[] bytes = new byte[Sha256.BYTES];
+    in.readFully(bytes);
+    return Hash.of(bytes);
+  }
+}
