@@ -60,8 +60,11 @@ final class Decoder {
     long notAfter = 0;
     try {
       JsonObject json = JsonReader.parseObject(payload, Limits.JSON_DEPTH_MAX);
-      id = identifier(json, "id", INSTRUCTION_ID);
+      // The id counts only together with its notAfter: without one the id could be remembered
+      // for no bounded time, so such an entry is malformed and anonymous.
+      String candidate = identifier(json, "id", INSTRUCTION_ID);
       notAfter = json.integer("notAfter");
+      id = candidate;
       String kind = json.string("kind");
       Command command = governance ? governanceCommand(kind, json) : participantCommand(kind, json);
       return new Decoded(id, notAfter, command, Code.ACCEPTED, "");
