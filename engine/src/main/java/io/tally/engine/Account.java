@@ -17,17 +17,21 @@ final class Account {
   final String owner;
   final String asset;
   final int flags;
+
+  /** Position in opening order (accounts are never deleted): orders the state digest. */
+  final int seq;
+
   long postedDebits;
   long postedCredits;
   long pendingDebits;
   long pendingCredits;
-  boolean dirty;
 
-  Account(String id, String owner, String asset, int flags) {
+  Account(String id, String owner, String asset, int flags, int seq) {
     this.id = id;
     this.owner = owner;
     this.asset = asset;
     this.flags = flags;
+    this.seq = seq;
   }
 
   /** Issuance accounts (the liability side of an asset) and overdraft accounts may go negative. */
@@ -48,6 +52,16 @@ final class Account {
         pendingCredits);
   }
 
+  /** The changing part, for the state digest of a block that did not open this account. */
+  void writeBalances(DataOutput out) throws IOException {
+    out.writeInt(seq);
+    out.writeLong(postedDebits);
+    out.writeLong(postedCredits);
+    out.writeLong(pendingDebits);
+    out.writeLong(pendingCredits);
+  }
+
+  /** Everything but {@link #seq}, which the position in a snapshot gives. */
   void write(DataOutput out) throws IOException {
     out.writeUTF(id);
     out.writeUTF(owner);

@@ -19,20 +19,20 @@ import io.tally.protocol.jws.KeyResolver;
 import io.tally.protocol.jws.VerifiedJws;
 import io.tally.protocol.keys.VerificationKey;
 import io.tally.protocol.merkle.MerkleTree;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -71,21 +71,23 @@ public final class Engine {
   private final ConcurrentHashMap<String, VerificationKey> keyDirectory = new ConcurrentHashMap<>();
   private final HashMap<String, Asset> assets = new HashMap<>();
   private final HashMap<String, Account> accounts = new HashMap<>();
+  private final ArrayList<Account> accountsBySeq = new ArrayList<>();
   private final HashMap<String, Reservation> reservations = new HashMap<>();
   private final TreeSet<Reservation> openByExpiry = new TreeSet<>(Reservation.BY_EXPIRY);
   private final TreeSet<Reservation> retainedByExpiry = new TreeSet<>(Reservation.BY_EXPIRY);
   private final HashMap<String, Remembered> remembered = new HashMap<>();
-  private final PriorityQueue<Remembered> rememberedByNotAfter =
-      new PriorityQueue<>(Remembered.BY_NOT_AFTER);
+  private final TreeMap<Long, ArrayList<String>> rememberedByBucket = new TreeMap<>();
 
   // Changes of the block being applied, for the state digest.
   private final ArrayList<Participant> dirtyParticipants = new ArrayList<>();
   private final ArrayList<Asset> newAssets = new ArrayList<>();
-  private final ArrayList<Account> dirtyAccounts = new ArrayList<>();
+  private final BitSet dirtyAccounts = new BitSet();
   private final ArrayList<Reservation> dirtyReservations = new ArrayList<>();
   private final TreeSet<String> removedReservations = new TreeSet<>();
 
   private final LegScratch scratch;
+  private final ChangeBuffer changes = new ChangeBuffer();
+  private int accountsAtBlockStart;
 
   /** An engine at the start of the chain of {@code genesis}, shard {@code shard}. */
   public Engine(Genesis genesis, Rules rules, int shard) {
@@ -267,6 +269,7 @@ public final class Engine {
           "a block has 1 to " + rules.blockEntriesMax() + " records, got " + entries.size());
     }
     long blockHeight = height + 1;
+    accountsAtBlockStart = accountsBySeq.size();
     boolean cutSeen = false;
     List<Outcome> outcomes = new ArrayList<>(entries.size());
     List<SequenceAnomaly> anomalies = new ArrayList<>();
@@ -332,7 +335,7 @@ public final class Engine {
     Remembered earlier = remembered.get(id);
     if (earlier != null) {
       if (earlier.contentHash().equals(contentHash)) {
-        return new Outcome(entry.offset, entry.entryHash, id, earlier.code(), earlier.offset());
+        return new Outcome(entry.offset, id, earlier.code(), earlier.offset());
       }
       return outcome(entry, id, Code.DUPLICATE_CONFLICT);
     }
@@ -346,9 +349,7 @@ public final class Engine {
     if (code.accepted() && command != null) {
       code = run(id, command, signerParticipants, now);
     }
-    Remembered remember = new Remembered(id, contentHash, code, entry.offset, entry.notAfter);
-    remembered.put(id, remember);
-    rememberedByNotAfter.add(remember);
+    remember(new Remembered(id, contentHash, code, entry.offset, entry.notAfter));
     return outcome(entry, id, code);
   }
 
@@ -387,7 +388,7 @@ public final class Engine {
   }
 
   private static Outcome outcome(PreVerified entry, @Nullable String id, Code code) {
-    return new Outcome(entry.offset, entry.entryHash, id, code, Outcome.NO_ORIGINAL);
+    return new Outcome(entry.offset, id, code, Outcome.NO_ORIGINAL);
   }
 
   private Code run(String id, Command command, List<String> signers, long now) {
@@ -446,8 +447,10 @@ public final class Engine {
     int flags =
         (open.issuance() ? Account.FLAG_ISSUANCE : 0)
             | (open.overdraft() ? Account.FLAG_OVERDRAFT : 0);
-    Account account = new Account(open.account(), owner.id, asset.code(), flags);
+    Account account =
+        new Account(open.account(), owner.id, asset.code(), flags, accountsBySeq.size());
     accounts.put(account.id, account);
+    accountsBySeq.add(account);
     markDirty(account);
     return Code.ACCEPTED;
   }
@@ -601,9 +604,17 @@ public final class Engine {
     }
   }
 
+  private void remember(Remembered entry) {
+    remembered.put(entry.id(), entry);
+    rememberedByBucket.computeIfAbsent(entry.bucket(), bucket -> new ArrayList<>()).add(entry.id());
+  }
+
   private void forgetIds(long now) {
-    while (!rememberedByNotAfter.isEmpty() && rememberedByNotAfter.peek().notAfter() < now) {
-      remembered.remove(rememberedByNotAfter.poll().id());
+    long current = now >> 10;
+    while (!rememberedByBucket.isEmpty() && rememberedByBucket.firstKey() < current) {
+      for (String id : rememberedByBucket.pollFirstEntry().getValue()) {
+        remembered.remove(id);
+      }
     }
   }
 
@@ -739,10 +750,7 @@ public final class Engine {
   // ---------------------------------------------------------------- closing a block
 
   private void markDirty(Account account) {
-    if (!account.dirty) {
-      account.dirty = true;
-      dirtyAccounts.add(account);
-    }
+    dirtyAccounts.set(account.seq);
   }
 
   private void markDirty(Participant participant) {
@@ -796,13 +804,14 @@ public final class Engine {
   }
 
   /**
-   * SHA-256 over the new state of everything the block changed, in a fixed order: participants,
-   * assets, accounts and reservations each sorted by id, then removed reservation ids.
+   * SHA-256 over the new state of everything the block changed, in a fixed order: participants
+   * sorted by id, new assets sorted by code, accounts in opening order (all fields when opened in
+   * this block, else their number and balances), reservations sorted by id, then the ids of
+   * reservations no longer kept.
    */
   private byte[] changesDigest() {
-    MessageDigest digest = Sha256.newDigest();
-    try (DataOutputStream out =
-        new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), digest))) {
+    changes.reset();
+    try (DataOutputStream out = new DataOutputStream(changes)) {
       dirtyParticipants.sort(Comparator.comparing(p -> p.id));
       out.writeByte('P');
       out.writeInt(dirtyParticipants.size());
@@ -816,12 +825,17 @@ public final class Engine {
       for (Asset asset : newAssets) {
         asset.write(out);
       }
-      dirtyAccounts.sort(Comparator.comparing(a -> a.id));
       out.writeByte('A');
-      out.writeInt(dirtyAccounts.size());
-      for (Account account : dirtyAccounts) {
-        account.write(out);
-        account.dirty = false;
+      out.writeInt(dirtyAccounts.cardinality());
+      for (int seq = dirtyAccounts.nextSetBit(0);
+          seq >= 0;
+          seq = dirtyAccounts.nextSetBit(seq + 1)) {
+        Account account = accountsBySeq.get(seq);
+        if (seq >= accountsAtBlockStart) {
+          account.write(out); // opened in this block: everything about it is new
+        } else {
+          account.writeBalances(out);
+        }
       }
       dirtyReservations.sort(Comparator.comparing(r -> r.id));
       out.writeByte('R');
@@ -836,14 +850,32 @@ public final class Engine {
         out.writeUTF(id);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("writing to a digest cannot fail", e);
+      throw new UncheckedIOException("writing to memory cannot fail", e);
     }
     dirtyParticipants.clear();
     newAssets.clear();
     dirtyAccounts.clear();
     dirtyReservations.clear();
     removedReservations.clear();
+    MessageDigest digest = Sha256.newDigest();
+    changes.writeTo(digest);
     return digest.digest();
+  }
+
+  /** A growable byte buffer whose content can be fed to a digest without copying. */
+  private static final class ChangeBuffer extends ByteArrayOutputStream {
+    ChangeBuffer() {
+      super(1 << 16);
+    }
+
+    void writeTo(MessageDigest digest) {
+      digest.update(buf, 0, count);
+    }
+
+    @Override
+    public void close() {
+      // Stays open: reused for every block.
+    }
   }
 
   // ---------------------------------------------------------------- snapshots and queries
@@ -954,8 +986,9 @@ public final class Engine {
     return assets;
   }
 
-  Map<String, Account> accountMap() {
-    return accounts;
+  /** Accounts in opening order. */
+  List<Account> accountsInOrder() {
+    return accountsBySeq;
   }
 
   Map<String, Reservation> reservationMap() {
@@ -988,7 +1021,11 @@ public final class Engine {
   }
 
   void restoreAccount(Account account) {
+    if (account.seq != accountsBySeq.size()) {
+      throw new AssertionError("accounts are restored in opening order");
+    }
     accounts.put(account.id, account);
+    accountsBySeq.add(account);
   }
 
   void restoreReservation(Reservation reservation) {
@@ -1000,7 +1037,6 @@ public final class Engine {
   }
 
   void restoreRemembered(Remembered entry) {
-    remembered.put(entry.id(), entry);
-    rememberedByNotAfter.add(entry);
+    remember(entry);
   }
 }

@@ -1,7 +1,6 @@
 package io.tally.engine;
 
-import io.tally.protocol.codec.Hash;
-import io.tally.protocol.codec.JsonWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -9,18 +8,28 @@ import org.jspecify.annotations.Nullable;
  * The outcome of one log record. Its fixed byte form, a leaf of the block's {@code results} Merkle
  * tree, is JSON written by code, members in this order, no whitespace:
  *
- * <pre>{"offset":41,"entry":"&lt;hex64&gt;","id":"s-1","code":"ACCEPTED","original":12}</pre>
+ * <pre>{"offset":41,"id":"s-1","code":"ACCEPTED","original":12}</pre>
  *
- * {@code entry} is the RFC 9162 leaf hash of the record value (binding the outcome to the bytes it
- * judges); {@code id} is absent when the record carried no readable instruction id; {@code
- * original} is present only on a resubmission with identical content and names the offset of the
- * first submission, whose code is repeated.
+ * The outcome of the record at position {@code i} of a block is leaf {@code i} of the results tree,
+ * as the record is leaf {@code i} of the entries tree: a receipt proves both at the same index.
+ * {@code id} is absent when the record carried no readable instruction id; {@code original} is
+ * present only on a resubmission with identical content and names the offset of the first
+ * submission, whose code is repeated.
  */
-public record Outcome(
-    long offset, Hash entry, @Nullable String instructionId, Code code, long originalOffset) {
+public record Outcome(long offset, @Nullable String instructionId, Code code, long originalOffset) {
 
   /** Marks "not a resubmission" in {@link #originalOffset()}. */
   public static final long NO_ORIGINAL = -1;
+
+  /**
+   * @throws IllegalArgumentException for an id that is not an instruction id (ids are written
+   *     without escaping, which their pattern makes safe)
+   */
+  public Outcome {
+    if (instructionId != null && !Decoder.INSTRUCTION_ID.matcher(instructionId).matches()) {
+      throw new IllegalArgumentException("not an instruction id: " + instructionId);
+    }
+  }
 
   public Optional<String> id() {
     return Optional.ofNullable(instructionId);
@@ -33,15 +42,14 @@ public record Outcome(
 
   /** The fixed byte form (a fresh array). */
   public byte[] toBytes() {
-    JsonWriter json =
-        new JsonWriter().beginObject().member("offset", offset).member("entry", entry.toHex());
+    StringBuilder json = new StringBuilder(80).append("{\"offset\":").append(offset);
     if (instructionId != null) {
-      json.member("id", instructionId);
+      json.append(",\"id\":\"").append(instructionId).append('"');
     }
-    json.member("code", code.name());
+    json.append(",\"code\":\"").append(code.name()).append('"');
     if (originalOffset != NO_ORIGINAL) {
-      json.member("original", originalOffset);
+      json.append(",\"original\":").append(originalOffset);
     }
-    return json.endObject().toUtf8();
+    return json.append('}').toString().getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -1,7 +1,6 @@
 package io.tally.engine;
 
 import io.tally.protocol.codec.Hash;
-import java.util.Comparator;
 
 /**
  * An authenticated instruction id with what it was applied as, kept until log time passes its
@@ -9,6 +8,12 @@ import java.util.Comparator;
  */
 record Remembered(String id, Hash contentHash, Code code, long offset, long notAfter) {
 
-  static final Comparator<Remembered> BY_NOT_AFTER =
-      Comparator.comparingLong(Remembered::notAfter).thenComparing(Remembered::id);
+  /**
+   * Ids are forgotten in buckets of 1,024 ms of {@code notAfter}: a bucket goes once log time has
+   * passed its end. Forgetting late changes no outcome (a remembered id past its {@code notAfter}
+   * is refused as expired before it is looked up) and keeps the index small.
+   */
+  long bucket() {
+    return notAfter >> 10;
+  }
 }

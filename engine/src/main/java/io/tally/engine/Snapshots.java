@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * "TALLY-ENGINE-1"  genesis hash (32)  shard (int)  height (long)  last header (32)
  * state digest (32)  log time (long)
  * producers: count, then (id, epoch, next seq, last hash) by id
- * participants, assets, accounts, reservations: count, then each in its fixed form, by id
+ * participants, assets: count, then each in its fixed form, by id
+ * accounts: count, then each in its fixed form, in opening order
+ * reservations: count, then each in its fixed form, by id
  * remembered ids: count, then (id, content hash, code name, offset, notAfter) by id
  * SHA-256 of all the above (32)
  * </pre>
@@ -70,7 +72,7 @@ final class Snapshots {
       for (Asset asset : assets) {
         asset.write(out);
       }
-      List<Account> accounts = Engine.sortedValues(engine.accountMap());
+      List<Account> accounts = engine.accountsInOrder();
       out.writeInt(accounts.size());
       for (Account account : accounts) {
         account.write(out);
@@ -134,8 +136,9 @@ final class Snapshots {
       for (int i = in.readInt(); i > 0; i--) {
         engine.restoreAsset(new Asset(in.readUTF(), in.readInt(), in.readUTF()));
       }
-      for (int i = in.readInt(); i > 0; i--) {
-        Account account = new Account(in.readUTF(), in.readUTF(), in.readUTF(), in.readByte());
+      int accountCount = in.readInt();
+      for (int seq = 0; seq < accountCount; seq++) {
+        Account account = new Account(in.readUTF(), in.readUTF(), in.readUTF(), in.readByte(), seq);
         account.postedDebits = in.readLong();
         account.postedCredits = in.readLong();
         account.pendingDebits = in.readLong();

@@ -5,6 +5,7 @@ import io.tally.protocol.Reason;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.codec.Sha256;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class MerkleTree {
 
   /** {@code SHA-256(0x00 || data)}. */
   public static Hash leafHash(byte[] data) {
-    MessageDigest digest = Sha256.newDigest();
+    MessageDigest digest = Sha256.reusable();
     digest.update((byte) 0x00);
     digest.update(data);
     return Hash.of(digest.digest());
@@ -30,19 +31,49 @@ public final class MerkleTree {
 
   /** {@code SHA-256(0x01 || left || right)}. */
   public static Hash nodeHash(Hash left, Hash right) {
-    MessageDigest digest = Sha256.newDigest();
+    MessageDigest digest = Sha256.reusable();
     digest.update((byte) 0x01);
     left.updateDigest(digest);
     right.updateDigest(digest);
     return Hash.of(digest.digest());
   }
 
-  /** The tree head (MTH) over {@code leafHashes}, in order. */
+  /**
+   * The tree head (MTH) over {@code leafHashes}, in order.
+   *
+   * <p>Computed bottom-up, level by level, in one buffer: pairs are hashed and an unpaired last
+   * node moves up unchanged. This gives exactly RFC 9162's recursive definition (the left subtree
+   * is always the largest power of two) without allocating per node; the published vectors in the
+   * tests pin it.
+   */
   public static Hash root(List<Hash> leafHashes) {
-    if (leafHashes.isEmpty()) {
+    int n = leafHashes.size();
+    if (n == 0) {
       return Sha256.of(new byte[0]);
     }
-    return subtreeRoot(leafHashes, 0, leafHashes.size());
+    byte[] level = new byte[n * Sha256.BYTES];
+    for (int i = 0; i < n; i++) {
+      leafHashes.get(i).copyTo(level, i * Sha256.BYTES);
+    }
+    MessageDigest digest = Sha256.reusable();
+    try {
+      while (n > 1) {
+        int pairs = n / 2;
+        for (int j = 0; j < pairs; j++) {
+          digest.update((byte) 0x01);
+          digest.update(level, 2 * j * Sha256.BYTES, 2 * Sha256.BYTES);
+          digest.digest(level, j * Sha256.BYTES, Sha256.BYTES);
+        }
+        if (n % 2 == 1) {
+          System.arraycopy(
+              level, (n - 1) * Sha256.BYTES, level, pairs * Sha256.BYTES, Sha256.BYTES);
+        }
+        n = pairs + n % 2;
+      }
+    } catch (DigestException e) {
+      throw new AssertionError("a 32-byte buffer holds a SHA-256 digest", e);
+    }
+    return Hash.of(java.util.Arrays.copyOf(level, Sha256.BYTES));
   }
 
   /** The inclusion proof (audit path) of leaf {@code index} in the tree over {@code leafHashes}. */
