@@ -88,6 +88,7 @@ public final class Engine {
   private final LegScratch scratch;
   private final ChangeBuffer changes = new ChangeBuffer();
   private int accountsAtBlockStart;
+  private @Nullable OpenBlock open;
 
   /** An engine at the start of the chain of {@code genesis}, shard {@code shard}. */
   public Engine(Genesis genesis, Rules rules, int shard) {
@@ -257,42 +258,98 @@ public final class Engine {
   }
 
   /**
-   * Applies one block of pre-verified records in log order and closes the block: outcomes, the
-   * entries and results roots, the chained state digest and the header of the next height.
+   * Applies one block of pre-verified records in log order and closes the block at its last record:
+   * outcomes, the entries and results roots, the chained state digest and the header of the next
+   * height. For callers that know the block boundaries; consumers of the log use {@link #offer},
+   * which finds them by the network's rule.
    *
-   * @throws IllegalArgumentException for an empty block or more than {@link
-   *     Rules#blockEntriesMax()} records
+   * @throws IllegalArgumentException for an empty block, more than {@link Rules#blockEntriesMax()}
+   *     records, or while a block opened by {@link #offer} is unfinished
    */
   public BlockResult apply(List<PreVerified> entries) {
     if (entries.isEmpty() || entries.size() > rules.blockEntriesMax()) {
       throw new IllegalArgumentException(
           "a block has 1 to " + rules.blockEntriesMax() + " records, got " + entries.size());
     }
-    long blockHeight = height + 1;
-    accountsAtBlockStart = accountsBySeq.size();
-    boolean cutSeen = false;
-    List<Outcome> outcomes = new ArrayList<>(entries.size());
-    List<SequenceAnomaly> anomalies = new ArrayList<>();
-    List<Hash> entryLeaves = new ArrayList<>(entries.size());
-    for (PreVerified entry : entries) {
-      long now = Math.max(logTime, entry.logTime);
-      logTime = now;
-      expireReservations(now);
-      forgetIds(now);
-      entryLeaves.add(entry.entryHash);
-      Outcome outcome;
-      if (entry.envelope != null && !continuesChain(entry, anomalies)) {
-        outcome = outcome(entry, null, Code.RECORD_REPLAYED);
-      } else if (entry.kind == PreVerified.Kind.CUT && entry.command instanceof Command.Cut cut) {
-        boolean cuts = cut.height() == blockHeight && !cutSeen;
-        cutSeen |= cuts;
-        outcome = outcome(entry, null, cuts ? Code.ACCEPTED : Code.CUT_IGNORED);
-      } else {
-        outcome = applySigned(entry, now);
-      }
-      outcomes.add(outcome);
+    if (open != null) {
+      throw new IllegalArgumentException("a block opened by offer() is unfinished");
     }
-    return closeBlock(blockHeight, entries, entryLeaves, outcomes, anomalies);
+    OpenBlock block = openBlock(entries.size());
+    for (PreVerified entry : entries) {
+      applyEntry(block, entry);
+    }
+    return closeBlock();
+  }
+
+  /**
+   * Applies the next record of the log and closes the block when the network's rule says so (DESIGN
+   * section 5): at the first accepted {@code cut} for the height being built, or when the block
+   * holds {@link Rules#blockEntriesMax()} records. Every validator and ledger feeding the same log
+   * through this method closes the same blocks.
+   *
+   * @return the closed block, or empty while the block is still open
+   */
+  public Optional<BlockResult> offer(PreVerified entry) {
+    OpenBlock block = open != null ? open : openBlock(16);
+    Outcome outcome = applyEntry(block, entry);
+    boolean cut = entry.kind == PreVerified.Kind.CUT && outcome.code().accepted();
+    if (cut || block.outcomes.size() >= rules.blockEntriesMax()) {
+      return Optional.of(closeBlock());
+    }
+    return Optional.empty();
+  }
+
+  /** Records applied to the block that {@link #offer} has open (0 when none is). */
+  public int openBlockSize() {
+    return open == null ? 0 : open.outcomes.size();
+  }
+
+  /** The block being applied. */
+  private static final class OpenBlock {
+    final long height;
+    long firstOffset;
+    long lastOffset;
+    boolean cutSeen;
+    final List<Outcome> outcomes;
+    final List<Hash> entryLeaves;
+    final List<SequenceAnomaly> anomalies = new ArrayList<>();
+
+    OpenBlock(long height, int expectedSize) {
+      this.height = height;
+      this.outcomes = new ArrayList<>(expectedSize);
+      this.entryLeaves = new ArrayList<>(expectedSize);
+    }
+  }
+
+  private OpenBlock openBlock(int expectedSize) {
+    accountsAtBlockStart = accountsBySeq.size();
+    OpenBlock block = new OpenBlock(height + 1, expectedSize);
+    open = block;
+    return block;
+  }
+
+  private Outcome applyEntry(OpenBlock block, PreVerified entry) {
+    long now = Math.max(logTime, entry.logTime);
+    logTime = now;
+    expireReservations(now);
+    forgetIds(now);
+    Outcome outcome;
+    if (entry.envelope != null && !continuesChain(entry, block.anomalies)) {
+      outcome = outcome(entry, null, Code.RECORD_REPLAYED);
+    } else if (entry.kind == PreVerified.Kind.CUT && entry.command instanceof Command.Cut cut) {
+      boolean cuts = cut.height() == block.height && !block.cutSeen;
+      block.cutSeen |= cuts;
+      outcome = outcome(entry, null, cuts ? Code.ACCEPTED : Code.CUT_IGNORED);
+    } else {
+      outcome = applySigned(entry, now);
+    }
+    if (block.outcomes.isEmpty()) {
+      block.firstOffset = entry.offset;
+    }
+    block.lastOffset = entry.offset;
+    block.entryLeaves.add(entry.entryHash);
+    block.outcomes.add(outcome);
+    return outcome;
   }
 
   private boolean continuesChain(PreVerified entry, List<SequenceAnomaly> anomalies) {
@@ -767,14 +824,13 @@ public final class Engine {
     }
   }
 
-  private BlockResult closeBlock(
-      long blockHeight,
-      List<PreVerified> entries,
-      List<Hash> entryLeaves,
-      List<Outcome> outcomes,
-      List<SequenceAnomaly> anomalies) {
-    List<Hash> resultLeaves = new ArrayList<>(outcomes.size());
-    for (Outcome outcome : outcomes) {
+  private BlockResult closeBlock() {
+    OpenBlock block = open;
+    if (block == null) {
+      throw new AssertionError("no block is open");
+    }
+    List<Hash> resultLeaves = new ArrayList<>(block.outcomes.size());
+    for (Outcome outcome : block.outcomes) {
       resultLeaves.add(MerkleTree.leafHash(outcome.toBytes()));
     }
     stateDigest = chain(stateDigest, changesDigest());
@@ -782,18 +838,19 @@ public final class Engine {
         new BlockHeader(
             genesis.hash(),
             shard,
-            blockHeight,
+            block.height,
             lastHeader,
-            entries.size(),
-            MerkleTree.root(entryLeaves),
+            block.outcomes.size(),
+            MerkleTree.root(block.entryLeaves),
             MerkleTree.root(resultLeaves),
             stateDigest,
             logTime,
-            entries.get(0).offset,
-            entries.get(entries.size() - 1).offset);
-    height = blockHeight;
+            block.firstOffset,
+            block.lastOffset);
+    height = block.height;
     lastHeader = header.hash();
-    return new BlockResult(header, outcomes, anomalies);
+    open = null;
+    return new BlockResult(header, block.outcomes, block.anomalies);
   }
 
   private static Hash chain(Hash previous, byte[] changes) {
@@ -880,8 +937,15 @@ public final class Engine {
 
   // ---------------------------------------------------------------- snapshots and queries
 
-  /** The whole state as bytes; see {@link Snapshots} for the format. */
+  /**
+   * The whole state as bytes, between blocks; see {@link Snapshots} for the format.
+   *
+   * @throws IllegalStateException while a block opened by {@link #offer} is unfinished
+   */
   public byte[] snapshot() {
+    if (open != null) {
+      throw new IllegalStateException("snapshots are taken between blocks");
+    }
     return Snapshots.write(this);
   }
 
