@@ -92,4 +92,22 @@ class DeterminismTest {
     assertThatThrownBy(() -> engine.execute(List.of(net.cut(1), net.cut(1), net.cut(1))))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void outcomeRecordsAcceptExactlyTheInstructionIdPattern() {
+    for (String id : List.of("a", "A.b_c:d-9", "x".repeat(64))) {
+      assertThat(new Outcome(1, id, Code.ACCEPTED, Outcome.NO_ORIGINAL).id()).contains(id);
+      assertThat(Decoder.INSTRUCTION_ID.matcher(id).matches()).isTrue();
+    }
+    for (String id : List.of("", "-a", "a\"b", "a b", "x".repeat(65), "é")) {
+      assertThat(Decoder.INSTRUCTION_ID.matcher(id).matches()).isFalse();
+      assertThatThrownBy(() -> new Outcome(1, id, Code.ACCEPTED, Outcome.NO_ORIGINAL))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(
+            new String(
+                new Outcome(7, "s-1", Code.EXPIRED, 3).toBytes(),
+                java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("{\"offset\":7,\"id\":\"s-1\",\"code\":\"EXPIRED\",\"original\":3}");
+  }
 }
