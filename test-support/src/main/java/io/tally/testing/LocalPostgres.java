@@ -37,7 +37,7 @@ public final class LocalPostgres implements AutoCloseable {
   public static LocalPostgres start() {
     String configured = System.getenv(URL_VARIABLE);
     if (configured != null && !configured.isBlank()) {
-      return new LocalPostgres(null, configured);
+      return attach(configured);
     }
     try {
       EmbeddedPostgres embedded =
@@ -47,6 +47,14 @@ public final class LocalPostgres implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("starting embedded PostgreSQL failed", e);
     }
+  }
+
+  /**
+   * Uses the running server at {@code adminUrl} (a JDBC URL with credentials as parameters, for a
+   * role that may create databases); {@link #close()} leaves it running.
+   */
+  public static LocalPostgres attach(String adminUrl) {
+    return new LocalPostgres(null, adminUrl);
   }
 
   /**

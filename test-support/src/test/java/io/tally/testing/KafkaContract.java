@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,38 +21,31 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class LocalKafkaTest {
+/** What every test broker must do, whether in process or in a container. */
+abstract class KafkaContract {
 
-  static LocalKafka kafka;
-
-  @BeforeAll
-  static void start() {
-    kafka = LocalKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
-  }
-
-  @Test
-  void brokerListensOnLoopbackOnly() {
-    assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
-  }
+  abstract String bootstrapServers();
 
   @Test
   void recordsRoundTripWithTheBrokersAppendTime() throws Exception {
-    kafka.createTopic("log-append", 1, Map.of("message.timestamp.type", "LogAppendTime"));
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("log-append", 1, (short) 1)
+                      .configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
     long before = System.currentTimeMillis();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
+                bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG,
                 "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
@@ -69,7 +66,7 @@ class LocalKafkaTest {
         new KafkaConsumer<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
+                bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false),
             new ByteArrayDeserializer(),
