@@ -84,6 +84,15 @@ public final class PreVerified {
     return offset;
   }
 
+  /**
+   * Whether the record is a cut marker. A block holding only cut markers has nothing waiting to be
+   * settled, so validators do not cut it on a timer (otherwise late cuts would keep producing
+   * blocks of cuts).
+   */
+  public boolean isCut() {
+    return kind == Kind.CUT;
+  }
+
   @Override
   public String toString() {
     return "PreVerified[offset " + offset + ", " + kind + ", id " + id + "]";
