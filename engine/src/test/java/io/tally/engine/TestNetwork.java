@@ -23,47 +23,59 @@ import java.util.function.Consumer;
  * log-writing instances, deterministic keys, and builders for signed log records. Log time starts
  * at {@link #T0} and only moves when a test says so.
  */
-final class TestNetwork {
+public final class TestNetwork {
 
-  static final long T0 = 1_764_000_000_000L;
+  public static final long T0 = 1_764_000_000_000L;
 
-  static SigningKey key(String name) {
+  public static SigningKey key(String name) {
     return SigningKey.fromSeed(
         Sha256.of(("tally-engine-test-" + name).getBytes(StandardCharsets.UTF_8)).toBytes());
   }
 
-  static final SigningKey ADMIN_1 = key("admin-1");
-  static final SigningKey ADMIN_2 = key("admin-2");
-  static final SigningKey ADMIN_3 = key("admin-3");
-  static final SigningKey GATEWAY = key("gateway-1");
-  static final SigningKey IDENTITY = key("identity-1");
-  static final SigningKey VALIDATOR_INSTANCE = key("validator-1-instance");
-  static final SigningKey BANK_A = key("bank-a");
-  static final SigningKey BANK_B = key("bank-b");
-  static final SigningKey BANK_C = key("bank-c");
+  public static final SigningKey ADMIN_1 = key("admin-1");
+  public static final SigningKey ADMIN_2 = key("admin-2");
+  public static final SigningKey ADMIN_3 = key("admin-3");
+  public static final SigningKey GATEWAY = key("gateway-1");
+  public static final SigningKey IDENTITY = key("identity-1");
+  public static final SigningKey VALIDATOR_INSTANCE = key("validator-1-instance");
+  public static final SigningKey BANK_A = key("bank-a");
+  public static final SigningKey BANK_B = key("bank-b");
+  public static final SigningKey BANK_C = key("bank-c");
 
-  static final Genesis GENESIS = genesis();
+  /**
+   * The genesis file: validators {@code validator-1..4} (q = 3), administrators {@code admin-1..3}
+   * (g = 2), instances {@code gateway-1}, {@code identity-1} and {@code
+   * validator-1-instance..validator-4-instance}; every key is {@link #key(String)} of its id.
+   */
+  public static final byte[] GENESIS_BYTES = genesisBytes();
 
-  private static Genesis genesis() {
+  public static final Genesis GENESIS = parse(GENESIS_BYTES);
+
+  private static byte[] genesisBytes() {
     List<Member> validators = new ArrayList<>();
+    List<Member> instances = new ArrayList<>();
+    instances.add(new Member("gateway-1", GATEWAY.verificationKey()));
+    instances.add(new Member("identity-1", IDENTITY.verificationKey()));
     for (int i = 1; i <= 4; i++) {
       validators.add(new Member("validator-" + i, key("validator-" + i).verificationKey()));
+      String instance = "validator-" + i + "-instance";
+      instances.add(new Member(instance, key(instance).verificationKey()));
     }
+    return Genesis.write(
+        "tally-engine-test",
+        validators,
+        3,
+        List.of(
+            new Member("admin-1", ADMIN_1.verificationKey()),
+            new Member("admin-2", ADMIN_2.verificationKey()),
+            new Member("admin-3", ADMIN_3.verificationKey())),
+        2,
+        instances);
+  }
+
+  private static Genesis parse(byte[] bytes) {
     try {
-      return Genesis.parse(
-          Genesis.write(
-              "tally-engine-test",
-              validators,
-              3,
-              List.of(
-                  new Member("admin-1", ADMIN_1.verificationKey()),
-                  new Member("admin-2", ADMIN_2.verificationKey()),
-                  new Member("admin-3", ADMIN_3.verificationKey())),
-              2,
-              List.of(
-                  new Member("gateway-1", GATEWAY.verificationKey()),
-                  new Member("identity-1", IDENTITY.verificationKey()),
-                  new Member("validator-1-instance", VALIDATOR_INSTANCE.verificationKey()))));
+      return Genesis.parse(bytes);
     } catch (GenesisException e) {
       throw new AssertionError(e);
     }
@@ -74,36 +86,36 @@ final class TestNetwork {
   private final EnvelopeWriter validator =
       new EnvelopeWriter("validator-1-instance", 1, VALIDATOR_INSTANCE);
   private long nextOffset;
-  long now = T0;
+  public long now = T0;
   private int nextId;
 
   /** A fresh instruction id. */
-  String id() {
+  public String id() {
     nextId++;
     return "i-" + nextId;
   }
 
   /** The default notAfter: one minute after the current log time. */
-  long notAfter() {
+  public long notAfter() {
     return now + 60_000;
   }
 
-  LogRecord record(byte[] value) {
+  public LogRecord record(byte[] value) {
     return new LogRecord(nextOffset++, now, value);
   }
 
-  LogRecord record(Envelope envelope) {
+  public LogRecord record(Envelope envelope) {
     return record(envelope.toBytes());
   }
 
   /** An instruction signed by {@code signers}, sealed by the gateway. */
-  LogRecord instruction(byte[] payload, SigningKey... signers) {
+  public LogRecord instruction(byte[] payload, SigningKey... signers) {
     GeneralJws jws = GeneralJws.sign(JwsType.INSTRUCTION, payload, Arrays.asList(signers));
     return record(gateway.next(EnvelopeType.INSTRUCTION, jws.toBytes()));
   }
 
   /** A governance change approved by {@code admins}, sealed by identity-service. */
-  LogRecord governance(byte[] payload, SigningKey... admins) {
+  public LogRecord governance(byte[] payload, SigningKey... admins) {
     GeneralJws jws =
         GeneralJws.combine(
             Arrays.stream(admins)
@@ -112,24 +124,25 @@ final class TestNetwork {
     return record(identity.next(EnvelopeType.GOVERNANCE, jws.toBytes()));
   }
 
-  LogRecord cut(long height) {
+  public LogRecord cut(long height) {
     byte[] body = new JsonWriter().beginObject().member("height", height).endObject().toUtf8();
     return record(validator.next(EnvelopeType.CUT, body));
   }
 
-  LogRecord gatewayRecord(EnvelopeType type, byte[] body) {
+  public LogRecord gatewayRecord(EnvelopeType type, byte[] body) {
     return record(gateway.next(type, body));
   }
 
   // ------------------------------------------------------------ payloads
 
-  static byte[] json(Consumer<JsonWriter> members) {
+  public static byte[] json(Consumer<JsonWriter> members) {
     JsonWriter json = new JsonWriter().beginObject();
     members.accept(json);
     return json.endObject().toUtf8();
   }
 
-  byte[] openAccount(String id, String account, String owner, String asset, String... flags) {
+  public byte[] openAccount(
+      String id, String account, String owner, String asset, String... flags) {
     long notAfter = notAfter();
     return json(
         j -> {
@@ -146,17 +159,17 @@ final class TestNetwork {
   }
 
   /** A leg as {debit, credit, asset, amount text}. */
-  record Leg(String debit, String credit, String asset, String amount) {}
+  public record Leg(String debit, String credit, String asset, String amount) {}
 
-  static Leg leg(String debit, String credit, String asset, long amount) {
+  public static Leg leg(String debit, String credit, String asset, long amount) {
     return new Leg(debit, credit, asset, Long.toString(amount));
   }
 
-  byte[] settle(String id, Leg... legs) {
+  public byte[] settle(String id, Leg... legs) {
     return settle(id, notAfter(), legs);
   }
 
-  static byte[] settle(String id, long notAfter, Leg... legs) {
+  public static byte[] settle(String id, long notAfter, Leg... legs) {
     return json(
         j -> {
           j.member("id", id).member("kind", "settle").member("notAfter", notAfter);
@@ -164,7 +177,7 @@ final class TestNetwork {
         });
   }
 
-  byte[] reserve(String id, long expiresAt, List<String> controllers, Leg... legs) {
+  public byte[] reserve(String id, long expiresAt, List<String> controllers, Leg... legs) {
     long notAfter = notAfter();
     return json(
         j -> {
@@ -179,7 +192,7 @@ final class TestNetwork {
         });
   }
 
-  byte[] close(String id, String kind, String reservation) {
+  public byte[] close(String id, String kind, String reservation) {
     long notAfter = notAfter();
     return json(
         j ->
@@ -202,7 +215,7 @@ final class TestNetwork {
     j.endArray();
   }
 
-  byte[] registerParticipant(String id, String participant, SigningKey... keys) {
+  public byte[] registerParticipant(String id, String participant, SigningKey... keys) {
     long notAfter = notAfter();
     return json(
         j -> {
@@ -218,7 +231,7 @@ final class TestNetwork {
         });
   }
 
-  byte[] registerAsset(String id, String code, int scale, String issuer) {
+  public byte[] registerAsset(String id, String code, int scale, String issuer) {
     long notAfter = notAfter();
     return json(
         j ->
@@ -230,7 +243,7 @@ final class TestNetwork {
                 .member("issuer", issuer));
   }
 
-  byte[] participantChange(String id, String kind, String participant) {
+  public byte[] participantChange(String id, String kind, String participant) {
     long notAfter = notAfter();
     return json(
         j ->
@@ -240,7 +253,7 @@ final class TestNetwork {
                 .member("participant", participant));
   }
 
-  byte[] addKey(String id, String participant, SigningKey key) {
+  public byte[] addKey(String id, String participant, SigningKey key) {
     long notAfter = notAfter();
     return json(
         j -> {
@@ -250,7 +263,7 @@ final class TestNetwork {
         });
   }
 
-  byte[] revokeKey(String id, String participant, String keyId) {
+  public byte[] revokeKey(String id, String participant, String keyId) {
     long notAfter = notAfter();
     return json(
         j ->
@@ -261,7 +274,7 @@ final class TestNetwork {
                 .member("kid", keyId));
   }
 
-  byte[] rotateKey(String id, String participant, SigningKey add, String revokeKeyId) {
+  public byte[] rotateKey(String id, String participant, SigningKey add, String revokeKeyId) {
     long notAfter = notAfter();
     return json(
         j -> {
@@ -279,7 +292,7 @@ final class TestNetwork {
    * (EUR issuance), a-eur, b-eur, b-issue (BOND issuance), b-bond, a-bond, and issues 1,000 EUR
    * minor units to a-eur and 100 BOND to b-bond. One block; every outcome accepted.
    */
-  List<LogRecord> world() {
+  public List<LogRecord> world() {
     List<LogRecord> records = new ArrayList<>();
     records.add(governance(registerParticipant(id(), "bank-a", BANK_A), ADMIN_1, ADMIN_2));
     records.add(governance(registerParticipant(id(), "bank-b", BANK_B), ADMIN_1, ADMIN_3));

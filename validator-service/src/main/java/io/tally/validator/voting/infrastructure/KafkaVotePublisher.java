@@ -21,7 +21,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 final class KafkaVotePublisher implements VotePublisher {
 
   private final KafkaTemplate<byte[], byte[]> kafka;
-  private final EnvelopeWriter envelopes;
+  private final EnvelopeWriter logEnvelopes;
+  private final EnvelopeWriter voteEnvelopes;
   private final String logTopic;
   private final int shard;
   private final String votesTopic;
@@ -29,13 +30,15 @@ final class KafkaVotePublisher implements VotePublisher {
 
   KafkaVotePublisher(
       KafkaTemplate<byte[], byte[]> kafka,
-      EnvelopeWriter envelopes,
+      EnvelopeWriter logEnvelopes,
+      EnvelopeWriter voteEnvelopes,
       String logTopic,
       int shard,
       String votesTopic,
       Duration sendTimeout) {
     this.kafka = kafka;
-    this.envelopes = envelopes;
+    this.logEnvelopes = logEnvelopes;
+    this.voteEnvelopes = voteEnvelopes;
     this.logTopic = logTopic;
     this.shard = shard;
     this.votesTopic = votesTopic;
@@ -44,7 +47,7 @@ final class KafkaVotePublisher implements VotePublisher {
 
   @Override
   public synchronized void vote(long height, Vote vote) {
-    Envelope envelope = envelopes.next(EnvelopeType.VOTE, vote.toBytes());
+    Envelope envelope = voteEnvelopes.next(EnvelopeType.VOTE, vote.toBytes());
     await(
         kafka.send(votesTopic, heightKey(height), envelope.toBytes()), "vote for height " + height);
   }
@@ -52,7 +55,7 @@ final class KafkaVotePublisher implements VotePublisher {
   @Override
   public synchronized void cut(long height) {
     byte[] body = new JsonWriter().beginObject().member("height", height).endObject().toUtf8();
-    Envelope envelope = envelopes.next(EnvelopeType.CUT, body);
+    Envelope envelope = logEnvelopes.next(EnvelopeType.CUT, body);
     await(
         kafka.send(logTopic, shard, heightKey(height), envelope.toBytes()),
         "cut for height " + height);

@@ -109,8 +109,7 @@ class ValidatorConfiguration {
     SigningKey instanceKey =
         keyOf(genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
     // A restarted instance opens a new epoch instead of remembering its sequence numbers.
-    EnvelopeWriter envelopes =
-        new EnvelopeWriter(properties.instanceId(), clock.millis(), instanceKey);
+    long epoch = clock.millis();
     ExecutorService verifiers = Executors.newFixedThreadPool(properties.verifierThreads());
     String clientId = properties.instanceId();
     ValidatorLoop loop =
@@ -125,7 +124,8 @@ class ValidatorConfiguration {
                     properties.shard()),
             new KafkaVotePublisher(
                 kafka,
-                envelopes,
+                new EnvelopeWriter(properties.instanceId(), epoch, instanceKey),
+                new EnvelopeWriter(properties.instanceId(), epoch, instanceKey),
                 properties.logTopic(),
                 properties.shard(),
                 properties.votesTopic(),

@@ -1,0 +1,336 @@
+package io.tally.validator;
+
+import static java.util.Objects.requireNonNull;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.engine.BlockResult;
+import io.tally.engine.Engine;
+import io.tally.engine.LogRecord;
+import io.tally.engine.Rules;
+import io.tally.engine.TestNetwork;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.QuorumCertificate;
+import io.tally.protocol.block.Vote;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.keys.PrivateKeyFile;
+import io.tally.testing.LocalKafka;
+import io.tally.testing.LocalPostgres;
+import io.tally.validator.voting.application.ValidatorStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Four validators (q = 3) as four Spring applications on one real Kafka broker (KRaft, in process,
+ * 127.0.0.1) with a real PostgreSQL database each. Signed records written to the log become blocks
+ * that all four vote for with identical headers; the votes form certificates that verify against
+ * the genesis; a validator restarted from its snapshot reproduces its votes.
+ */
+class ValidatorNetworkIT {
+
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  static LocalKafka kafka;
+  static LocalPostgres postgres;
+  static KafkaProducer<byte[], byte[]> producer;
+  static final Map<Integer, ConfigurableApplicationContext> validators = new HashMap<>();
+  static final Map<Integer, String> databases = new HashMap<>();
+  static final TestNetwork net = new TestNetwork();
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void startNetwork() throws Exception {
+    kafka = LocalKafka.start();
+    postgres = LocalPostgres.start();
+    Map<String, String> append =
+        Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", "-1");
+    kafka.createTopic("tally.log", 1, append);
+    kafka.createTopic("tally.votes", 1, Map.of("retention.ms", "-1"));
+    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+    for (int i = 1; i <= 4; i++) {
+      PrivateKeyFile.write(
+          TestNetwork.key("validator-" + i), dir.resolve("validator-" + i + ".key"));
+      PrivateKeyFile.write(
+          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("instance-" + i + ".key"));
+      databases.put(i, postgres.createDatabase("validator_" + i));
+    }
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+    for (int i = 1; i <= 4; i++) {
+      start(i);
+    }
+  }
+
+  @AfterAll
+  static void stopNetwork() {
+    validators.values().forEach(ConfigurableApplicationContext::close);
+    if (producer != null) {
+      producer.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  static void start(int i) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    properties.put("spring.datasource.url", databases.get(i));
+    properties.put("server.port", "0");
+    properties.put("tally.validator.genesis-file", dir.resolve("network.json").toString());
+    properties.put("tally.validator.validator-id", "validator-" + i);
+    properties.put(
+        "tally.validator.validator-key-file", dir.resolve("validator-" + i + ".key").toString());
+    properties.put("tally.validator.instance-id", "validator-" + i + "-instance");
+    properties.put(
+        "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
+    properties.put("tally.validator.snapshot-every-blocks", "2");
+    properties.put("tally.validator.verifier-threads", "1");
+    // Arguments, not default properties: they must win over application.yml.
+    String[] arguments =
+        properties.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    validators.put(
+        i, new SpringApplicationBuilder(ValidatorServiceApplication.class).run(arguments));
+  }
+
+  /** Writes the records' values to the log; returns the offset of the last one. */
+  static long write(List<LogRecord> records) throws Exception {
+    long offset = -1;
+    for (LogRecord record : records) {
+      offset =
+          producer.send(new ProducerRecord<>("tally.log", 0, null, record.value())).get().offset();
+    }
+    return offset;
+  }
+
+  /** Every vote on the votes topic, verified, by height then validator. */
+  static Map<Long, Map<String, List<byte[]>>> votes() throws VerificationException {
+    TreeMap<Long, Map<String, List<byte[]>>> byHeight = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : readAll("tally.votes")) {
+      byte[] vote = Envelope.open(record.value(), TestNetwork.GENESIS.instances()).body();
+      Vote.Verified verified = Vote.parse(vote).verify(TestNetwork.GENESIS.validators());
+      byHeight
+          .computeIfAbsent(verified.header().height(), h -> new TreeMap<>())
+          .computeIfAbsent(verified.validatorId(), v -> new ArrayList<>())
+          .add(vote);
+    }
+    return byHeight;
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = requireNonNull(consumer.endOffsets(List.of(partition)).get(partition));
+      while (consumer.position(partition) < end) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  /** Replays the whole log through a local engine, as any replica would. */
+  static List<BlockResult> replayLog() {
+    Engine engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
+    List<BlockResult> blocks = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : readAll("tally.log")) {
+      LogRecord logRecord = new LogRecord(record.offset(), record.timestamp(), record.value());
+      engine.offer(engine.preVerify(logRecord)).ifPresent(blocks::add);
+    }
+    return blocks;
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        StringBuilder state = new StringBuilder();
+        validators.forEach(
+            (id, context) -> {
+              ValidatorStatus status = context.getBean(ValidatorStatus.class);
+              state.append(
+                  String.format(
+                      "%n validator-%d: running %s, height %d, lag %d, error %s, alarms %s",
+                      id,
+                      status.running(),
+                      status.lastHeight(),
+                      status.lag(),
+                      status.lastError(),
+                      status.alarms()));
+            });
+        throw new AssertionError(
+            "timed out after "
+                + WAIT
+                + " waiting for "
+                + what
+                + "; log holds "
+                + readAll("tally.log").size()
+                + " records, votes "
+                + readAll("tally.votes").size()
+                + state
+                + describeLog());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Whether validators {@code ids} voted for every block of the replayed log up to {@code offset}.
+   */
+  static boolean voted(List<Integer> ids, long offset) {
+    try {
+      List<BlockResult> blocks = replayLog();
+      if (blocks.isEmpty() || blocks.get(blocks.size() - 1).header().lastOffset() < offset) {
+        return false;
+      }
+      Map<Long, Map<String, List<byte[]>>> votes = votes();
+      for (BlockResult block : blocks) {
+        Map<String, List<byte[]>> atHeight = votes.getOrDefault(block.header().height(), Map.of());
+        for (int id : ids) {
+          if (!atHeight.containsKey("validator-" + id)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } catch (VerificationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** One line per log record: offset, producer, type, sequence (for failure messages). */
+  static String describeLog() {
+    StringBuilder lines = new StringBuilder();
+    for (ConsumerRecord<byte[], byte[]> record : readAll("tally.log")) {
+      try {
+        Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
+        lines.append(
+            String.format(
+                "%n %d %s %s epoch %d seq %d %s",
+                record.offset(),
+                envelope.producer(),
+                envelope.type(),
+                envelope.epoch(),
+                envelope.seq(),
+                new String(envelope.body(), java.nio.charset.StandardCharsets.UTF_8).length() < 40
+                    ? new String(envelope.body(), java.nio.charset.StandardCharsets.UTF_8)
+                    : ""));
+      } catch (VerificationException e) {
+        lines.append(String.format("%n %d unreadable: %s", record.offset(), e.getMessage()));
+      }
+    }
+    return lines.toString();
+  }
+
+  @Test
+  void signedSettlementsBecomeCertifiedBlocksAndAValidatorRestartsFromItsSnapshot()
+      throws Exception {
+    List<LogRecord> world = net.world();
+    write(world);
+    long written =
+        write(
+            List.of(
+                net.instruction(
+                    net.settle(
+                        net.id(),
+                        TestNetwork.leg("a-eur", "b-eur", "EUR", 400),
+                        TestNetwork.leg("b-bond", "a-bond", "BOND", 4)),
+                    TestNetwork.BANK_A,
+                    TestNetwork.BANK_B)));
+    await("votes of all four validators", () -> voted(List.of(1, 2, 3, 4), written));
+
+    List<BlockResult> blocks = replayLog();
+    Map<Long, Map<String, List<byte[]>>> votes = votes();
+    BlockHeader previous = null;
+    for (BlockResult block : blocks) {
+      BlockHeader header = block.header();
+      List<Vote> quorum = new ArrayList<>();
+      for (List<byte[]> byValidator : requireNonNull(votes.get(header.height())).values()) {
+        for (byte[] vote : byValidator) {
+          // Every vote at this height signs exactly the header a local replay computes.
+          assertThat(Vote.parse(vote).verify(TestNetwork.GENESIS.validators()).header())
+              .isEqualTo(header);
+        }
+        quorum.add(Vote.parse(byValidator.get(0)));
+      }
+      QuorumCertificate certificate =
+          QuorumCertificate.parse(QuorumCertificate.assemble(quorum.subList(0, 3)).toBytes());
+      assertThat(certificate.verify(TestNetwork.GENESIS.validators(), header)).hasSize(3);
+      if (previous != null) {
+        assertThat(header.prev()).isEqualTo(previous.hash());
+      }
+      previous = header;
+    }
+    ValidatorStatus status = requireNonNull(validators.get(1)).getBean(ValidatorStatus.class);
+    assertThat(status.lastHeight()).isEqualTo(requireNonNull(previous).height());
+    assertThat(status.running()).isTrue();
+    assertThat(status.equivocationSeen()).isFalse();
+    assertThat(status.alarms()).isEmpty();
+
+    // Validator 4 stops; three validators are a quorum and keep voting.
+    requireNonNull(validators.remove(4)).close();
+    long withoutFour =
+        write(
+            List.of(
+                net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                    TestNetwork.BANK_A)));
+    await("votes of validators 1 to 3", () -> voted(List.of(1, 2, 3), withoutFour));
+
+    // Restarted, it resumes from its snapshot, catches up and votes exactly as before.
+    start(4);
+    await("validator 4 catching up", () -> voted(List.of(1, 2, 3, 4), withoutFour));
+    for (Map<String, List<byte[]>> atHeight : votes().values()) {
+      List<byte[]> fours = atHeight.getOrDefault("validator-4", List.of());
+      for (byte[] vote : fours) {
+        assertThat(vote).isEqualTo(fours.get(0));
+      }
+    }
+  }
+}
