@@ -271,6 +271,8 @@ class ValidatorNetworkIT {
   @Test
   void signedSettlementsBecomeCertifiedBlocksAndAValidatorRestartsFromItsSnapshot()
       throws Exception {
+    // Instructions carry notAfter in log time, which is the broker's clock: build them now.
+    net.now = System.currentTimeMillis();
     List<LogRecord> world = net.world();
     write(world);
     long written =
@@ -286,6 +288,11 @@ class ValidatorNetworkIT {
     await("votes of all four validators", () -> voted(List.of(1, 2, 3, 4), written));
 
     List<BlockResult> blocks = replayLog();
+    assertThat(
+            blocks.stream().flatMap(b -> b.outcomes().stream()).filter(o -> o.offset() <= written))
+        .extracting(io.tally.engine.Outcome::code)
+        .containsOnly(io.tally.engine.Code.ACCEPTED, io.tally.engine.Code.CUT_IGNORED)
+        .contains(io.tally.engine.Code.ACCEPTED);
     Map<Long, Map<String, List<byte[]>>> votes = votes();
     BlockHeader previous = null;
     for (BlockResult block : blocks) {
@@ -313,8 +320,73 @@ class ValidatorNetworkIT {
     assertThat(status.equivocationSeen()).isFalse();
     assertThat(status.alarms()).isEmpty();
 
+    // Hostile records: every validator refuses each with the same code, and the log moves on.
+    net.now = System.currentTimeMillis();
+    LogRecord forged =
+        net.instruction(
+            net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 3)), TestNetwork.BANK_C);
+    LogRecord pay =
+        net.instruction(
+            net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 2)), TestNetwork.BANK_A);
+    byte[] instruction = Envelope.open(pay.value(), TestNetwork.GENESIS.instances()).body();
+    LogRecord resubmitted =
+        net.gatewayRecord(io.tally.protocol.envelope.EnvelopeType.INSTRUCTION, instruction);
+    byte[] flipped = pay.value();
+    flipped[flipped.length - 5] = (byte) (flipped[flipped.length - 5] == 'A' ? 'B' : 'A');
+    LogRecord stranger =
+        new LogRecord(
+            0,
+            0,
+            Envelope.seal(
+                    io.tally.protocol.envelope.EnvelopeType.INSTRUCTION,
+                    "gateway-9",
+                    1,
+                    0,
+                    io.tally.protocol.codec.Hash.ZERO,
+                    instruction,
+                    TestNetwork.key("gateway-9"))
+                .toBytes());
+    long hostile =
+        write(
+            List.of(
+                new LogRecord(0, 0, flipped),
+                stranger,
+                forged,
+                pay,
+                new LogRecord(0, 0, pay.value()),
+                resubmitted));
+    await("votes after the hostile records", () -> voted(List.of(1, 2, 3, 4), hostile));
+    List<io.tally.engine.Outcome> outcomes = new ArrayList<>();
+    replayLog().forEach(block -> outcomes.addAll(block.outcomes()));
+    List<io.tally.engine.Outcome> tail =
+        outcomes.stream()
+            .filter(o -> o.offset() > written && o.offset() <= hostile)
+            .filter(o -> o.code() != io.tally.engine.Code.CUT_IGNORED)
+            .toList();
+    assertThat(tail)
+        .extracting(io.tally.engine.Outcome::code)
+        .containsSubsequence(
+            io.tally.engine.Code.SIGNATURE_INVALID,
+            io.tally.engine.Code.PRODUCER_UNKNOWN,
+            io.tally.engine.Code.SIGNER_UNKNOWN,
+            io.tally.engine.Code.ACCEPTED,
+            io.tally.engine.Code.RECORD_REPLAYED,
+            io.tally.engine.Code.ACCEPTED);
+    // The same instruction in a new envelope is a resubmission: its original outcome, once.
+    assertThat(tail.get(tail.size() - 1).isResubmission()).isTrue();
+    // Identical votes from all four (checked for every height above) mean identical outcomes:
+    // the results root in the header covers every outcome.
+    for (BlockResult block : replayLog()) {
+      for (List<byte[]> byValidator :
+          requireNonNull(votes().get(block.header().height())).values()) {
+        assertThat(Vote.parse(byValidator.get(0)).verify(TestNetwork.GENESIS.validators()).header())
+            .isEqualTo(block.header());
+      }
+    }
+
     // Validator 4 stops; three validators are a quorum and keep voting.
     requireNonNull(validators.remove(4)).close();
+    net.now = System.currentTimeMillis();
     long withoutFour =
         write(
             List.of(
