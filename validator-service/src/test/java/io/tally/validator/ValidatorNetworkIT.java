@@ -404,5 +404,27 @@ class ValidatorNetworkIT {
         assertThat(vote).isEqualTo(fours.get(0));
       }
     }
+
+    // Two stopped: blocks still close, but nothing gathers a quorum, and health says why.
+    requireNonNull(validators.remove(3)).close();
+    requireNonNull(validators.remove(4)).close();
+    net.now = System.currentTimeMillis();
+    long withTwo =
+        write(
+            List.of(
+                net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 5)),
+                    TestNetwork.BANK_A)));
+    ValidatorStatus first = requireNonNull(validators.get(1)).getBean(ValidatorStatus.class);
+    await(
+        "validator 1 to report that finalization stalled",
+        () -> first.finalizationStalled() != null);
+    assertThat(first.finalizationStalled()).contains("2 of the 3 votes");
+    assertThat(first.running()).isTrue();
+
+    // One restarted: finalization resumes by itself.
+    start(3);
+    await("a quorum again", () -> voted(List.of(1, 2, 3), withTwo));
+    await("the stall to clear", () -> first.finalizationStalled() == null);
   }
 }

@@ -16,6 +16,7 @@ public final class ValidatorStatus {
   private volatile @Nullable String lastError;
   private final CopyOnWriteArrayList<String> alarms = new CopyOnWriteArrayList<>();
   private volatile boolean equivocationSeen;
+  private volatile @Nullable String finalizationStalled;
 
   public long lastHeight() {
     return lastHeight;
@@ -40,6 +41,15 @@ public final class ValidatorStatus {
 
   public boolean equivocationSeen() {
     return equivocationSeen;
+  }
+
+  /** Why the newest voted height is not final (fewer than q votes seen), or null when it is. */
+  public @Nullable String finalizationStalled() {
+    return finalizationStalled;
+  }
+
+  public void finalizationStalled(@Nullable String why) {
+    finalizationStalled = why;
   }
 
   void started() {

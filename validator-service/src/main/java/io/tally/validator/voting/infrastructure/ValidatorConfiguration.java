@@ -147,7 +147,9 @@ class ValidatorConfiguration {
             () -> consumers.createConsumer(null, clientId, "-votes-" + UUID.randomUUID()),
             properties.votesTopic(),
             new JdbcEvidenceStore(jdbc),
-            status);
+            status,
+            clock,
+            properties.blockTimeout().multipliedBy(20).plusSeconds(1));
     return new ValidatorRunner(loop, watcher, verifiers);
   }
 

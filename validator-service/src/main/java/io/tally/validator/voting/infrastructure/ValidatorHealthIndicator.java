@@ -6,8 +6,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * {@code validator} health: DOWN when the loop is not running (with the last error), UP with the
- * last voted height, the lag behind the log and the latest alarms otherwise. Equivocation by any
- * validator is reported in the details and stays until the operator restarts the service.
+ * last voted height, the lag behind the log and the latest alarms otherwise. When the newest height
+ * has fewer than q votes for a while, {@code finalization} says so and who voted (this validator
+ * itself is healthy; the network is not finalizing). Equivocation by any validator is reported in
+ * the details and stays until the operator restarts the service.
  */
 final class ValidatorHealthIndicator implements HealthIndicator {
 
@@ -25,6 +27,10 @@ final class ValidatorHealthIndicator implements HealthIndicator {
         .withDetail("lag", status.lag())
         .withDetail("equivocationSeen", status.equivocationSeen())
         .withDetail("alarms", status.alarms());
+    String stalled = status.finalizationStalled();
+    if (stalled != null) {
+      health.withDetail("finalization", "stalled: " + stalled);
+    }
     String error = status.lastError();
     if (error != null) {
       health.withDetail("lastError", error);

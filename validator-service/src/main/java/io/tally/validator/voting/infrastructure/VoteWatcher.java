@@ -7,8 +7,14 @@ import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.validator.voting.application.ValidatorStatus;
 import io.tally.validator.voting.domain.EquivocationDetector;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class VoteWatcher implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(VoteWatcher.class);
+  private static final int HEIGHTS_TRACKED = 1_000;
 
   private final Genesis genesis;
   private final Supplier<Consumer<byte[], byte[]>> consumers;
@@ -32,6 +39,10 @@ final class VoteWatcher implements Runnable {
   private final JdbcEvidenceStore evidence;
   private final ValidatorStatus status;
   private final EquivocationDetector detector = new EquivocationDetector(10_000);
+  private final Clock clock;
+  private final Duration stallAfter;
+  private final TreeMap<Long, Set<String>> votersByHeight = new TreeMap<>();
+  private final Map<Long, Long> firstSeenAt = new HashMap<>();
   private volatile boolean stopping;
 
   VoteWatcher(
@@ -39,12 +50,16 @@ final class VoteWatcher implements Runnable {
       Supplier<Consumer<byte[], byte[]>> consumers,
       String votesTopic,
       JdbcEvidenceStore evidence,
-      ValidatorStatus status) {
+      ValidatorStatus status,
+      Clock clock,
+      Duration stallAfter) {
     this.genesis = genesis;
     this.consumers = consumers;
     this.votesTopic = votesTopic;
     this.evidence = evidence;
     this.status = status;
+    this.clock = clock;
+    this.stallAfter = stallAfter;
   }
 
   void stop() {
@@ -65,6 +80,7 @@ final class VoteWatcher implements Runnable {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
             inspect(record);
           }
+          checkFinality();
         }
       } catch (RuntimeException e) {
         log.error("vote watcher failed; restarting", e);
@@ -85,6 +101,12 @@ final class VoteWatcher implements Runnable {
       }
       byte[] voteBytes = envelope.body();
       Vote.Verified vote = Vote.parse(voteBytes).verify(genesis.validators());
+      long height = vote.header().height();
+      votersByHeight.computeIfAbsent(height, h -> new TreeSet<>()).add(vote.validatorId());
+      firstSeenAt.putIfAbsent(height, clock.millis());
+      while (votersByHeight.size() > HEIGHTS_TRACKED) {
+        firstSeenAt.remove(votersByHeight.pollFirstEntry().getKey());
+      }
       detector
           .observe(vote.validatorId(), vote.header(), voteBytes)
           .ifPresent(
@@ -99,6 +121,34 @@ final class VoteWatcher implements Runnable {
     } catch (VerificationException e) {
       log.warn(
           "invalid record on the votes topic at offset {}: {}", record.offset(), e.getMessage());
+    }
+  }
+
+  /**
+   * Says in health why nothing finalizes: the newest height anybody voted for has fewer than q
+   * distinct votes for longer than the stall bound (DESIGN section 5: safety before liveness).
+   */
+  private void checkFinality() {
+    if (votersByHeight.isEmpty()) {
+      return;
+    }
+    long height = votersByHeight.lastKey();
+    int votes = votersByHeight.lastEntry().getValue().size();
+    int quorum = genesis.validators().threshold();
+    long waited = clock.millis() - firstSeenAt.getOrDefault(height, clock.millis());
+    if (votes < quorum && waited >= stallAfter.toMillis()) {
+      status.finalizationStalled(
+          "height "
+              + height
+              + " has "
+              + votes
+              + " of the "
+              + quorum
+              + " votes it needs ("
+              + String.join(", ", votersByHeight.lastEntry().getValue())
+              + "); fewer than a quorum of validators are voting");
+    } else if (votes >= quorum) {
+      status.finalizationStalled(null);
     }
   }
 
