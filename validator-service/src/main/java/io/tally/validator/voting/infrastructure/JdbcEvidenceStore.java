@@ -24,9 +24,4 @@ final class JdbcEvidenceStore {
         evidence.firstVote(),
         evidence.secondVote());
   }
-
-  long count() {
-    Long count = jdbc.queryForObject("SELECT count(*) FROM equivocation_evidence", Long.class);
-    return count == null ? 0 : count;
-  }
 }
