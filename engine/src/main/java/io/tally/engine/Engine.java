@@ -313,6 +313,10 @@ public final class Engine {
     final List<Outcome> outcomes;
     final List<Hash> entryLeaves;
     final List<SequenceAnomaly> anomalies = new ArrayList<>();
+    final List<Posting> postings = new ArrayList<>();
+    final List<AccountView> changedAccounts = new ArrayList<>();
+    long currentOffset;
+    @Nullable String currentId;
 
     OpenBlock(long height, int expectedSize) {
       this.height = height;
@@ -331,6 +335,8 @@ public final class Engine {
   private Outcome applyEntry(OpenBlock block, PreVerified entry) {
     long now = Math.max(logTime, entry.logTime);
     logTime = now;
+    block.currentOffset = entry.offset;
+    block.currentId = null;
     expireReservations(now);
     forgetIds(now);
     Outcome outcome;
@@ -396,6 +402,7 @@ public final class Engine {
       }
       return outcome(entry, id, Code.DUPLICATE_CONFLICT);
     }
+    requireOpen().currentId = id;
     List<String> signerParticipants = new ArrayList<>(2);
     Code code = checkSigners(entry, signerParticipants);
     if (!code.accepted()) {
@@ -520,6 +527,7 @@ public final class Engine {
     code = scratch.move(legs, LegScratch.Move.POST);
     if (code.accepted()) {
       scratch.writeBack(this::markDirty);
+      journal(Posting.Movement.SETTLED, null, legs);
     }
     return code;
   }
@@ -545,6 +553,7 @@ public final class Engine {
       return code;
     }
     scratch.writeBack(this::markDirty);
+    journal(Posting.Movement.RESERVED, id, reserve.legs());
     List<String> controllers = reserve.controllers();
     if (controllers.isEmpty()) {
       List<String> debtors = new ArrayList<>();
@@ -594,6 +603,7 @@ public final class Engine {
       return code;
     }
     scratch.writeBack(this::markDirty);
+    journal(commit ? Posting.Movement.COMMITTED : Posting.Movement.CANCELLED, id, reservation.legs);
     reservation.status = commit ? Reservation.Status.COMMITTED : Reservation.Status.CANCELLED;
     openByExpiry.remove(reservation);
     markDirty(reservation);
@@ -645,6 +655,7 @@ public final class Engine {
         throw new AssertionError("releasing reservation " + reservation.id + " failed: " + code);
       }
       scratch.writeBack(this::markDirty);
+      journal(Posting.Movement.EXPIRED, reservation.id, reservation.legs);
       reservation.status = Reservation.Status.EXPIRED;
       markDirty(reservation);
     }
@@ -659,6 +670,32 @@ public final class Engine {
       reservations.remove(reservation.id);
       removedReservations.add(reservation.id);
     }
+  }
+
+  /** Records the movements of legs just written back, for the block's postings. */
+  private void journal(Posting.Movement movement, @Nullable String reservation, List<Leg> legs) {
+    OpenBlock block = requireOpen();
+    String id = movement == Posting.Movement.EXPIRED ? null : block.currentId;
+    for (Leg leg : legs) {
+      block.postings.add(
+          new Posting(
+              block.currentOffset,
+              id,
+              movement,
+              reservation,
+              leg.debit(),
+              leg.credit(),
+              leg.asset(),
+              leg.amount()));
+    }
+  }
+
+  private OpenBlock requireOpen() {
+    OpenBlock block = open;
+    if (block == null) {
+      throw new AssertionError("no block is open");
+    }
+    return block;
   }
 
   private void remember(Remembered entry) {
@@ -825,15 +862,12 @@ public final class Engine {
   }
 
   private BlockResult closeBlock() {
-    OpenBlock block = open;
-    if (block == null) {
-      throw new AssertionError("no block is open");
-    }
+    OpenBlock block = requireOpen();
     List<Hash> resultLeaves = new ArrayList<>(block.outcomes.size());
     for (Outcome outcome : block.outcomes) {
       resultLeaves.add(MerkleTree.leafHash(outcome.toBytes()));
     }
-    stateDigest = chain(stateDigest, changesDigest());
+    stateDigest = chain(stateDigest, changesDigest(block.changedAccounts));
     BlockHeader header =
         new BlockHeader(
             genesis.hash(),
@@ -850,7 +884,8 @@ public final class Engine {
     height = block.height;
     lastHeader = header.hash();
     open = null;
-    return new BlockResult(header, block.outcomes, block.anomalies);
+    return new BlockResult(
+        header, block.outcomes, block.anomalies, block.postings, block.changedAccounts);
   }
 
   private static Hash chain(Hash previous, byte[] changes) {
@@ -864,9 +899,9 @@ public final class Engine {
    * SHA-256 over the new state of everything the block changed, in a fixed order: participants
    * sorted by id, new assets sorted by code, accounts in opening order (all fields when opened in
    * this block, else their number and balances), reservations sorted by id, then the ids of
-   * reservations no longer kept.
+   * reservations no longer kept. Adds a view of every changed account to {@code changedAccounts}.
    */
-  private byte[] changesDigest() {
+  private byte[] changesDigest(List<AccountView> changedAccounts) {
     changes.reset();
     try (DataOutputStream out = new DataOutputStream(changes)) {
       dirtyParticipants.sort(Comparator.comparing(p -> p.id));
@@ -888,6 +923,7 @@ public final class Engine {
           seq >= 0;
           seq = dirtyAccounts.nextSetBit(seq + 1)) {
         Account account = accountsBySeq.get(seq);
+        changedAccounts.add(account.view());
         if (seq >= accountsAtBlockStart) {
           account.write(out); // opened in this block: everything about it is new
         } else {

@@ -8,6 +8,7 @@ import static io.tally.engine.TestNetwork.BANK_C;
 import static io.tally.engine.TestNetwork.GENESIS;
 import static io.tally.engine.TestNetwork.leg;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
@@ -784,6 +785,85 @@ class EngineRulesTest {
                           net.id(), expiry(), List.of(), leg("a-eur", "b-eur", "EUR", 1_001)),
                       BANK_A)))
           .isEqualTo(Code.INSUFFICIENT_FUNDS);
+    }
+  }
+
+  @Nested
+  class Postings {
+
+    @Test
+    void aSettlementJournalsEachLegAndReportsTheAccountsItChanged() {
+      String id = net.id();
+      BlockResult block =
+          engine.execute(
+              List.of(
+                  net.instruction(
+                      net.settle(
+                          id, leg("a-eur", "b-eur", "EUR", 30), leg("b-bond", "a-bond", "BOND", 2)),
+                      BANK_A,
+                      BANK_B)));
+      assertThat(block.outcomes()).extracting(Outcome::code).containsExactly(Code.ACCEPTED);
+      long offset = block.outcomes().get(0).offset();
+      assertThat(block.postings())
+          .containsExactly(
+              new Posting(offset, id, Posting.Movement.SETTLED, null, "a-eur", "b-eur", "EUR", 30),
+              new Posting(
+                  offset, id, Posting.Movement.SETTLED, null, "b-bond", "a-bond", "BOND", 2));
+      assertThat(block.changedAccounts())
+          .containsExactlyInAnyOrder(
+              engine.account("a-eur").orElseThrow(),
+              engine.account("b-eur").orElseThrow(),
+              engine.account("a-bond").orElseThrow(),
+              engine.account("b-bond").orElseThrow());
+    }
+
+    @Test
+    void aRejectedSettlementJournalsNothingAndChangesNoAccount() {
+      BlockResult block =
+          engine.execute(
+              List.of(
+                  net.instruction(
+                      net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 1_001)), BANK_A)));
+      assertThat(block.outcomes())
+          .extracting(Outcome::code)
+          .containsExactly(Code.INSUFFICIENT_FUNDS);
+      assertThat(block.postings()).isEmpty();
+      assertThat(block.changedAccounts()).isEmpty();
+    }
+
+    @Test
+    void reserveCommitAndExpiryAreJournalledWithTheirReservation() {
+      String reservation = net.id();
+      String other = net.id();
+      String commit = net.id();
+      long expiresAt = net.now + 30_000;
+      BlockResult block =
+          engine.execute(
+              List.of(
+                  net.instruction(
+                      net.reserve(
+                          reservation, expiresAt, List.of(), leg("a-eur", "b-eur", "EUR", 5)),
+                      BANK_A),
+                  net.instruction(
+                      net.reserve(other, expiresAt, List.of(), leg("a-eur", "b-eur", "EUR", 7)),
+                      BANK_A),
+                  net.instruction(net.close(commit, "commit", reservation), BANK_A)));
+      assertThat(block.postings())
+          .extracting(Posting::movement, Posting::instructionId, Posting::reservation)
+          .containsExactly(
+              tuple(Posting.Movement.RESERVED, reservation, reservation),
+              tuple(Posting.Movement.RESERVED, other, other),
+              tuple(Posting.Movement.COMMITTED, commit, reservation));
+      net.now += 30_001;
+      BlockResult later =
+          engine.execute(
+              List.of(
+                  net.instruction(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 1)), BANK_A)));
+      assertThat(later.postings())
+          .extracting(Posting::movement, Posting::instructionId, Posting::reservation)
+          .containsExactly(
+              tuple(Posting.Movement.EXPIRED, null, other),
+              tuple(Posting.Movement.SETTLED, later.outcomes().get(0).instructionId(), null));
     }
   }
 
