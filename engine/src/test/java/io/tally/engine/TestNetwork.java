@@ -37,6 +37,7 @@ public final class TestNetwork {
   public static final SigningKey ADMIN_3 = key("admin-3");
   public static final SigningKey GATEWAY = key("gateway-1");
   public static final SigningKey IDENTITY = key("identity-1");
+  public static final SigningKey LEDGER = key("ledger-1");
   public static final SigningKey VALIDATOR_INSTANCE = key("validator-1-instance");
   public static final SigningKey BANK_A = key("bank-a");
   public static final SigningKey BANK_B = key("bank-b");
@@ -56,6 +57,7 @@ public final class TestNetwork {
     List<Member> instances = new ArrayList<>();
     instances.add(new Member("gateway-1", GATEWAY.verificationKey()));
     instances.add(new Member("identity-1", IDENTITY.verificationKey()));
+    instances.add(new Member("ledger-1", LEDGER.verificationKey()));
     for (int i = 1; i <= 4; i++) {
       validators.add(new Member("validator-" + i, key("validator-" + i).verificationKey()));
       String instance = "validator-" + i + "-instance";

@@ -1,7 +1,7 @@
 package io.tally.validator;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** One validator of a Tally network. */
@@ -10,6 +10,15 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ValidatorServiceApplication {
 
   public static void main(String[] args) {
-    SpringApplication.run(ValidatorServiceApplication.class, args);
+    builder().run(args);
+  }
+
+  /**
+   * The application with its configuration file named {@code validator-service.yml} rather than
+   * {@code application.yml}, so that several services can share one classpath (tests, devstack).
+   */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(ValidatorServiceApplication.class)
+        .properties("spring.config.name=validator-service");
   }
 }

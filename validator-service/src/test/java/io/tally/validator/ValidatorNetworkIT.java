@@ -39,7 +39,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -120,13 +119,12 @@ class ValidatorNetworkIT {
         "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
     properties.put("tally.validator.snapshot-every-blocks", "2");
     properties.put("tally.validator.verifier-threads", "1");
-    // Arguments, not default properties: they must win over application.yml.
+    // Arguments, not default properties: they must win over validator-service.yml.
     String[] arguments =
         properties.entrySet().stream()
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new);
-    validators.put(
-        i, new SpringApplicationBuilder(ValidatorServiceApplication.class).run(arguments));
+    validators.put(i, ValidatorServiceApplication.builder().run(arguments));
   }
 
   /** Writes the records' values to the log; returns the offset of the last one. */

@@ -1,0 +1,351 @@
+package io.tally.ledger.blocks.application;
+
+import io.tally.engine.BlockResult;
+import io.tally.engine.Engine;
+import io.tally.engine.LogRecord;
+import io.tally.engine.PreVerified;
+import io.tally.engine.Rules;
+import io.tally.ledger.blocks.domain.FinalizedEvent;
+import io.tally.ledger.blocks.domain.VoteTally;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.QuorumCertificate;
+import io.tally.protocol.block.Vote;
+import io.tally.protocol.codec.Hash;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.genesis.Genesis;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger's work: read the log from the stored progress, re-execute it with the engine (blocks
+ * cut by the network's rule, signatures re-verified on several threads), read the votes, and commit
+ * each block, in order, once a quorum of validators signed exactly the header computed here.
+ *
+ * <p>Blocks computed ahead of the last certified one wait in memory (at most {@code
+ * pendingBlocksMax}). When a quorum certifies a different header at a height, the ledger keeps the
+ * evidence and stops for good: it never applies a block it did not compute, and a restart reaches
+ * the same verdict. Any other failure (database or broker) ends the attempt; the loop backs off,
+ * capped, and starts again from the stored progress, so nothing is lost or applied twice.
+ */
+public final class CommitCertifiedBlocks implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(CommitCertifiedBlocks.class);
+  private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
+  private static final Duration POLL = Duration.ofMillis(10);
+  private static final int PRE_VERIFY_CHUNK = 64;
+  private static final long HEIGHTS_AHEAD_MAX = 100_000;
+
+  /** Settings of the loop. */
+  public record Settings(
+      int shard, int snapshotEveryBlocks, int pendingBlocksMax, Duration retryBackoffMax) {}
+
+  /** A block computed here, waiting for its certificate. */
+  @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared
+  private record Pending(
+      BlockResult block, List<LogRecord> records, long nextOffset, byte @Nullable [] snapshot) {}
+
+  private final Genesis genesis;
+  private final Rules rules;
+  private final Supplier<LogReader> logReaders;
+  private final Supplier<VoteReader> voteReaders;
+  private final LedgerStore store;
+  private final ExecutorService verifiers;
+  private final Settings settings;
+  private final LedgerStatus status;
+  private volatile boolean stopping;
+
+  public CommitCertifiedBlocks(
+      Genesis genesis,
+      Rules rules,
+      Supplier<LogReader> logReaders,
+      Supplier<VoteReader> voteReaders,
+      LedgerStore store,
+      ExecutorService verifiers,
+      Settings settings,
+      LedgerStatus status) {
+    this.genesis = genesis;
+    this.rules = rules;
+    this.logReaders = logReaders;
+    this.voteReaders = voteReaders;
+    this.store = store;
+    this.verifiers = verifiers;
+    this.settings = settings;
+    this.status = status;
+  }
+
+  /** Asks the loop to finish its current step and return. */
+  public void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void run() {
+    Duration backoff = BACKOFF_MIN;
+    try {
+      while (!stopping && status.halted() == null) {
+        try {
+          runFromStoredProgress();
+        } catch (RuntimeException e) {
+          status.failed(e);
+          log.error("ledger loop failed; retrying from the stored progress in {}", backoff, e);
+          sleep(backoff);
+          backoff = min(backoff.multipliedBy(2), settings.retryBackoffMax());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (status.halted() == null) {
+      status.stopped();
+    }
+  }
+
+  /** One attempt: from the stored progress until stopped, halted or failed. */
+  private void runFromStoredProgress() throws InterruptedException {
+    LedgerStore.Progress progress = store.progress(settings.shard());
+    Optional<LedgerStore.Snapshot> snapshot = store.snapshotAtOrBelow(progress.height());
+    Engine engine =
+        snapshot
+            .map(s -> Engine.restore(genesis, rules, s.state()))
+            .orElseGet(() -> new Engine(genesis, rules, settings.shard()));
+    long logNext = snapshot.map(LedgerStore.Snapshot::nextOffset).orElse(0L);
+    VoteTally tally =
+        new VoteTally(genesis.validators().threshold(), progress.height(), HEIGHTS_AHEAD_MAX);
+    ArrayDeque<Pending> pending = new ArrayDeque<>();
+    ArrayDeque<VoteReader.VoteRecord> parkedVotes = new ArrayDeque<>();
+    List<LogRecord> open = new ArrayList<>();
+    log.info(
+        "ledger resumes at committed height {}, replaying the log from offset {} (engine at {})",
+        progress.height(),
+        logNext,
+        engine.height());
+    try (LogReader logReader = logReaders.get();
+        VoteReader voteReader = voteReaders.get()) {
+      logReader.seek(logNext);
+      voteReader.seek(progress.votesNextOffset());
+      status.started(progress.height());
+      long committed = progress.height();
+      while (!stopping) {
+        if (pending.size() < settings.pendingBlocksMax()) {
+          List<LogRecord> batch = logReader.poll(POLL);
+          status.lag(logReader.lag());
+          List<PreVerified> verified = preVerify(engine, batch);
+          for (int i = 0; i < batch.size(); i++) {
+            open.add(batch.get(i));
+            Optional<BlockResult> closed = engine.offer(verified.get(i));
+            if (closed.isPresent()) {
+              BlockResult block = closed.get();
+              long height = block.header().height();
+              status.computed(height);
+              List<LogRecord> records = List.copyOf(open);
+              open.clear();
+              if (height <= committed) {
+                checkCommitted(block.header());
+              } else {
+                byte[] state =
+                    height % settings.snapshotEveryBlocks() == 0 ? engine.snapshot() : null;
+                pending.add(new Pending(block, records, batch.get(i).offset() + 1, state));
+              }
+            }
+          }
+        }
+        readVotes(voteReader, tally, parkedVotes, logReader.lag() == 0, engine.height());
+        while (!pending.isEmpty()) {
+          Pending head = pending.peek();
+          BlockHeader header = head.block().header();
+          Optional<QuorumCertificate> certificate = tally.certificate(header);
+          if (certificate.isPresent()) {
+            commit(head, certificate.get(), tally, voteReader);
+            pending.poll();
+            committed = header.height();
+            continue;
+          }
+          Optional<VoteTally.Certified> conflict = tally.conflicting(header);
+          if (conflict.isPresent()) {
+            halt(header, conflict.get());
+            return;
+          }
+          status.waiting(tally.describe(header));
+          break;
+        }
+      }
+    }
+  }
+
+  /** A block below the stored head, recomputed on replay, must be the one committed. */
+  private void checkCommitted(BlockHeader header) {
+    Optional<Hash> stored = store.headerHash(header.height());
+    if (stored.isPresent() && !stored.get().equals(header.hash())) {
+      throw new IllegalStateException(
+          "replaying the log gives another header at committed height "
+              + header.height()
+              + " than the one stored; the database or the log was changed");
+    }
+  }
+
+  private void readVotes(
+      VoteReader reader,
+      VoteTally tally,
+      ArrayDeque<VoteReader.VoteRecord> parked,
+      boolean logCaughtUp,
+      long computedHeight) {
+    if (parked.isEmpty()) {
+      parked.addAll(reader.poll(POLL));
+    }
+    while (!parked.isEmpty()) {
+      VoteReader.VoteRecord record = parked.peek();
+      Optional<OpenedVote> opened = open(record);
+      if (opened.isPresent()) {
+        Vote.Verified vote = opened.get().verified();
+        long height = vote.header().height();
+        if (!tally.isStale(height) && !tally.accepts(height)) {
+          if (!logCaughtUp || height <= computedHeight + HEIGHTS_AHEAD_MAX) {
+            return; // too far ahead for now: read it again once the ledger caught up
+          }
+          log.warn(
+              "dropping a vote by {} for height {}, far beyond any block in the log",
+              vote.validatorId(),
+              height);
+        } else if (tally.accepts(height)) {
+          count(tally, record.offset(), opened.get());
+        }
+      }
+      parked.poll();
+    }
+  }
+
+  /** A vote as signed and what its signature proved. */
+  private record OpenedVote(Vote vote, Vote.Verified verified) {}
+
+  private Optional<OpenedVote> open(VoteReader.VoteRecord record) {
+    try {
+      Envelope envelope = Envelope.open(record.value(), genesis.instances());
+      if (envelope.type() != EnvelopeType.VOTE) {
+        log.warn(
+            "skipping a {} record on the votes topic at offset {}",
+            envelope.type(),
+            record.offset());
+        return Optional.empty();
+      }
+      Vote vote = Vote.parse(envelope.body());
+      return Optional.of(new OpenedVote(vote, vote.verify(genesis.validators())));
+    } catch (VerificationException e) {
+      log.warn(
+          "invalid record on the votes topic at offset {}: {}", record.offset(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void count(VoteTally tally, long offset, OpenedVote opened) {
+    Vote.Verified verified = opened.verified();
+    tally
+        .add(offset, verified.validatorId(), verified.header(), opened.vote())
+        .ifPresent(
+            found -> {
+              String description =
+                  "equivocation: validator "
+                      + found.validatorId()
+                      + " signed two headers at height "
+                      + found.height();
+              log.warn("alarm: {}", description);
+              status.alarm(description);
+              store.keep(
+                  new LedgerStore.Evidence(
+                      "EQUIVOCATION",
+                      found.height(),
+                      found.validatorId(),
+                      description,
+                      found.first(),
+                      found.second()));
+            });
+  }
+
+  private void commit(
+      Pending pending, QuorumCertificate certificate, VoteTally tally, VoteReader votes) {
+    BlockResult block = pending.block();
+    List<String> signers;
+    try {
+      // Checked again as it is stored: the certificate is what auditors will verify.
+      signers = certificate.verify(genesis.validators(), block.header());
+    } catch (VerificationException e) {
+      throw new AssertionError("a certificate from verified votes does not verify", e);
+    }
+    long height = block.header().height();
+    tally.committed(height);
+    store.commit(
+        new LedgerStore.CommittedBlock(
+            settings.shard(),
+            block,
+            certificate,
+            signers,
+            pending.records(),
+            pending.nextOffset(),
+            tally.resumeOffset(votes.position()),
+            pending.snapshot(),
+            FinalizedEvent.toBytes(block, certificate)));
+    status.committed(height);
+  }
+
+  private void halt(BlockHeader computed, VoteTally.Certified certified) {
+    String reason =
+        "a quorum of validators certified another header at height "
+            + computed.height()
+            + " than the one this ledger computed ("
+            + certified.header().hash().toHex()
+            + " instead of "
+            + computed.hash().toHex()
+            + "); the ledger stops applying blocks";
+    log.error("HALT: {}", reason);
+    store.keep(
+        new LedgerStore.Evidence(
+            "CERTIFIED_MISMATCH",
+            computed.height(),
+            null,
+            reason,
+            computed.toBytes(),
+            certified.certificate().toBytes()));
+    status.halt(reason);
+  }
+
+  private List<PreVerified> preVerify(Engine engine, List<LogRecord> batch)
+      throws InterruptedException {
+    List<Callable<List<PreVerified>>> chunks = new ArrayList<>();
+    for (int from = 0; from < batch.size(); from += PRE_VERIFY_CHUNK) {
+      List<LogRecord> chunk = batch.subList(from, Math.min(batch.size(), from + PRE_VERIFY_CHUNK));
+      chunks.add(() -> chunk.stream().map(engine::preVerify).toList());
+    }
+    List<PreVerified> verified = new ArrayList<>(batch.size());
+    for (Future<List<PreVerified>> chunk : verifiers.invokeAll(chunks)) {
+      try {
+        verified.addAll(chunk.get());
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("pre-verification failed", e.getCause());
+      }
+    }
+    return verified;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private void sleep(Duration duration) throws InterruptedException {
+    long until = System.nanoTime() + duration.toNanos();
+    while (!stopping && System.nanoTime() < until) {
+      Thread.sleep(Math.min(50, duration.toMillis()));
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.tally.ledger.blocks.web;
+
+import io.tally.ledger.blocks.infrastructure.persistence.AccountEntity;
+import io.tally.ledger.blocks.infrastructure.persistence.AccountJpaRepository;
+import io.tally.ledger.blocks.infrastructure.persistence.PostingEntity;
+import io.tally.ledger.blocks.infrastructure.persistence.PostingJpaRepository;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Limit;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Accounts with their balances as of the last committed block, and each account's movements. This
+ * service is internal (no caller authentication): the gateway serves participants their own
+ * accounts.
+ */
+@RestController
+@RequestMapping("/v1/accounts")
+class AccountController {
+
+  /** Balances in the asset's minor unit. */
+  record AccountResponse(
+      String id,
+      String owner,
+      String asset,
+      boolean issuance,
+      boolean overdraft,
+      long postedDebits,
+      long postedCredits,
+      long pendingDebits,
+      long pendingCredits,
+      long postedBalance,
+      long available,
+      long height) {
+
+    static AccountResponse of(AccountEntity a) {
+      return new AccountResponse(
+          a.id(),
+          a.owner(),
+          a.asset(),
+          a.issuance(),
+          a.overdraft(),
+          a.postedDebits(),
+          a.postedCredits(),
+          a.pendingDebits(),
+          a.pendingCredits(),
+          a.postedCredits() - a.postedDebits(),
+          a.postedCredits() - a.postedDebits() - a.pendingDebits(),
+          a.height());
+    }
+  }
+
+  /** A page of accounts by id; {@code next} is the cursor for the following page, or null. */
+  record AccountPage(List<AccountResponse> accounts, @Nullable String next) {}
+
+  /** One leg's movement. */
+  record PostingResponse(
+      long id,
+      long height,
+      long offset,
+      @Nullable String instructionId,
+      String movement,
+      @Nullable String reservation,
+      String debit,
+      String credit,
+      String asset,
+      long amount) {
+
+    static PostingResponse of(PostingEntity p) {
+      return new PostingResponse(
+          p.id(),
+          p.height(),
+          p.logOffset(),
+          p.instructionId(),
+          p.movement(),
+          p.reservation(),
+          p.debit(),
+          p.credit(),
+          p.asset(),
+          p.amount());
+    }
+  }
+
+  /** A page of an account's movements, oldest first; {@code next} is the cursor, or null. */
+  record PostingPage(List<PostingResponse> postings, @Nullable Long next) {}
+
+  private final AccountJpaRepository accounts;
+  private final PostingJpaRepository postings;
+
+  AccountController(AccountJpaRepository accounts, PostingJpaRepository postings) {
+    this.accounts = accounts;
+    this.postings = postings;
+  }
+
+  @GetMapping
+  AccountPage accounts(
+      @RequestParam(defaultValue = "") String after, @RequestParam(defaultValue = "20") int limit) {
+    List<AccountResponse> page =
+        accounts.findByIdGreaterThanOrderById(after, Limit.of(Limits.page(limit))).stream()
+            .map(AccountResponse::of)
+            .toList();
+    String next = page.size() < limit ? null : page.get(page.size() - 1).id();
+    return new AccountPage(page, next);
+  }
+
+  @GetMapping("/{id}")
+  AccountResponse account(@PathVariable String id) {
+    return accounts
+        .findById(id)
+        .map(AccountResponse::of)
+        .orElseThrow(() -> new NotFoundException("account " + id + " is not in a committed block"));
+  }
+
+  @GetMapping("/{id}/postings")
+  PostingPage history(
+      @PathVariable String id,
+      @RequestParam(defaultValue = "0") long after,
+      @RequestParam(defaultValue = "20") int limit) {
+    if (!accounts.existsById(id)) {
+      throw new NotFoundException("account " + id + " is not in a committed block");
+    }
+    List<PostingResponse> page =
+        postings
+            .history(id, Limits.nonNegative("after", after), Limit.of(Limits.page(limit)))
+            .stream()
+            .map(PostingResponse::of)
+            .toList();
+    Long next = page.size() < limit ? null : page.get(page.size() - 1).id();
+    return new PostingPage(page, next);
+  }
+}
