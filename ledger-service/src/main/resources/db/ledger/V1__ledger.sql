@@ -3,13 +3,13 @@
 CREATE TABLE block (
     height        BIGINT PRIMARY KEY,
     header        BYTEA NOT NULL,
-    header_sha256 CHAR(64) NOT NULL UNIQUE,
-    prev_sha256   CHAR(64) NOT NULL,
+    header_sha256 TEXT NOT NULL UNIQUE CHECK (length(header_sha256) = 64),
+    prev_sha256   TEXT NOT NULL CHECK (length(prev_sha256) = 64),
     entry_count   INTEGER NOT NULL,
     first_offset  BIGINT NOT NULL,
     last_offset   BIGINT NOT NULL,
     log_time      BIGINT NOT NULL,
-    state_sha256  CHAR(64) NOT NULL,
+    state_sha256  TEXT NOT NULL CHECK (length(state_sha256) = 64),
     certificate   BYTEA NOT NULL,
     signers       TEXT NOT NULL,
     committed_at  TIMESTAMPTZ NOT NULL DEFAULT now()

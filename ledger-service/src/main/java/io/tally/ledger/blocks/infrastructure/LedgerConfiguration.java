@@ -65,6 +65,9 @@ class LedgerConfiguration {
     config.put(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
         (int) Math.min(30_000, properties.sendTimeout().toMillis()));
+    // Sent one at a time as blocks commit: waiting to batch would only add latency (and the
+    // delivery timeout must cover linger plus the request timeout).
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     return new KafkaTemplate<>(
         new DefaultKafkaProducerFactory<>(
             config, new ByteArraySerializer(), new ByteArraySerializer()));
