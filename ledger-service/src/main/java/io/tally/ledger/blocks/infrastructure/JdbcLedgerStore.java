@@ -23,10 +23,15 @@ final class JdbcLedgerStore implements LedgerStore {
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
+  private final Runnable afterCommit;
 
-  JdbcLedgerStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+  /**
+   * @param afterCommit told after each committed block (the outbox relay publishes at once)
+   */
+  JdbcLedgerStore(JdbcTemplate jdbc, TransactionTemplate transactions, Runnable afterCommit) {
     this.jdbc = jdbc;
     this.transactions = transactions;
+    this.afterCommit = afterCommit;
   }
 
   @Override
@@ -65,6 +70,7 @@ final class JdbcLedgerStore implements LedgerStore {
   @Override
   public void commit(CommittedBlock committed) {
     transactions.executeWithoutResult(transaction -> write(committed));
+    afterCommit.run();
   }
 
   private void write(CommittedBlock committed) {

@@ -99,6 +99,14 @@ class LedgerConfiguration {
     SigningKey instanceKey = instanceKey(genesis, properties);
     ExecutorService verifiers = Executors.newFixedThreadPool(properties.verifierThreads());
     String clientId = properties.instanceId();
+    // A restarted instance opens a new epoch instead of remembering its sequence numbers.
+    OutboxRelay relay =
+        new OutboxRelay(
+            jdbc,
+            kafka,
+            new EnvelopeWriter(properties.instanceId(), clock.millis(), instanceKey),
+            properties.finalizedTopic(),
+            properties.sendTimeout());
     CommitCertifiedBlocks loop =
         new CommitCertifiedBlocks(
             genesis,
@@ -111,7 +119,7 @@ class LedgerConfiguration {
             () ->
                 new KafkaVoteReader(
                     consumers.createConsumer(null, clientId, "-votes"), properties.votesTopic()),
-            new JdbcLedgerStore(jdbc, transactions),
+            new JdbcLedgerStore(jdbc, transactions, relay::wake),
             verifiers,
             new CommitCertifiedBlocks.Settings(
                 properties.shard(),
@@ -119,14 +127,6 @@ class LedgerConfiguration {
                 properties.pendingBlocksMax(),
                 properties.retryBackoffMax()),
             status);
-    // A restarted instance opens a new epoch instead of remembering its sequence numbers.
-    OutboxRelay relay =
-        new OutboxRelay(
-            jdbc,
-            kafka,
-            new EnvelopeWriter(properties.instanceId(), clock.millis(), instanceKey),
-            properties.finalizedTopic(),
-            properties.sendTimeout());
     return new LedgerRunner(loop, relay, verifiers);
   }
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ final class OutboxRelay implements Runnable {
   private final EnvelopeWriter writer;
   private final String topic;
   private final Duration sendTimeout;
+  private final Semaphore wakeUp = new Semaphore(0);
   private volatile boolean stopping;
 
   OutboxRelay(
@@ -51,6 +53,12 @@ final class OutboxRelay implements Runnable {
 
   void stop() {
     stopping = true;
+    wakeUp.release();
+  }
+
+  /** Tells the relay that a block committed, so it publishes now rather than at its next poll. */
+  void wake() {
+    wakeUp.release();
   }
 
   @Override
@@ -61,7 +69,7 @@ final class OutboxRelay implements Runnable {
         int published = publishBatch();
         backoff = IDLE;
         if (published == 0) {
-          pause(IDLE);
+          awaitWork();
         }
       } catch (RuntimeException e) {
         log.warn("finality events not published; retrying in {}", backoff, e);
@@ -97,6 +105,16 @@ final class OutboxRelay implements Runnable {
       jdbc.update("UPDATE outbox SET published_at = now() WHERE id = ?", row.id());
     }
     return rows.size();
+  }
+
+  private void awaitWork() {
+    try {
+      wakeUp.tryAcquire(IDLE.toMillis(), TimeUnit.MILLISECONDS);
+      wakeUp.drainPermits();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
   }
 
   private void pause(Duration duration) {

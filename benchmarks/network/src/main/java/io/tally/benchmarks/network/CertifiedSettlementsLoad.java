@@ -1,0 +1,377 @@
+package io.tally.benchmarks.network;
+
+import io.tally.engine.LogRecord;
+import io.tally.engine.TestNetwork;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.codec.JsonException;
+import io.tally.protocol.codec.JsonObject;
+import io.tally.protocol.codec.JsonReader;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.jws.GeneralJws;
+import io.tally.protocol.jws.JwsType;
+import io.tally.protocol.keys.SigningKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * Certified settlements per second with four validators and a ledger on this machine, and the time
+ * from log append (the broker's LogAppendTime) to the ledger's commit (its finality event on {@code
+ * tally.finalized}), printed beside the raw Ed25519 verify rate measured in the same run.
+ *
+ * <p>Two phases of {@code --seconds} each after a warm-up: saturation (closed loop, at most {@code
+ * --inflight} settlements between append and commit) and half of the throughput saturation reached
+ * (open loop, paced). Settlements are signed before each phase, so the client's signing does not
+ * compete with the network for the cores. Every number is printed with the command's settings; the
+ * process stops itself when the phases end.
+ */
+public final class CertifiedSettlementsLoad {
+
+  private static final Duration WARMUP = Duration.ofSeconds(10);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+  private final LocalNetwork network;
+  private final TestNetwork net = new TestNetwork();
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Map<Long, Long> appendedAt = new ConcurrentHashMap<>();
+  private final AtomicLong committed = new AtomicLong();
+  private final AtomicLong acceptedCommitted = new AtomicLong();
+  private final AtomicLong rejectedCommitted = new AtomicLong();
+  private final List<long[]> latencies = new ArrayList<>(); // {commitMillis, latencyMillis}
+  private volatile boolean stopping;
+  private int nextId;
+
+  private CertifiedSettlementsLoad(LocalNetwork network) {
+    this.network = network;
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                network.kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                2),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+  }
+
+  public static void main(String[] args) throws Exception {
+    int seconds = intArgument(args, "--seconds", 60);
+    int inflight = intArgument(args, "--inflight", 4_000);
+    int verifierThreads = intArgument(args, "--verifier-threads", 2);
+    int cores = Runtime.getRuntime().availableProcessors();
+    double verifyRate = verifyRatePerCore(Duration.ofSeconds(5));
+    double bound = cores * verifyRate / 4;
+    System.out.printf(
+        Locale.ROOT,
+        "cores %d; raw Ed25519 verify %.0f/s on one core; bound cores x rate / 4 = %.0f/s%n",
+        cores,
+        verifyRate,
+        bound);
+    try (LocalNetwork network = LocalNetwork.start(verifierThreads)) {
+      CertifiedSettlementsLoad load = new CertifiedSettlementsLoad(network);
+      Thread watcher = new Thread(load::watchFinality, "finality-watcher");
+      watcher.setDaemon(true);
+      watcher.start();
+      load.prepareWorld();
+
+      Phase saturation = load.saturate(Duration.ofSeconds(seconds), inflight);
+      saturation.print("saturation (closed loop, " + inflight + " in flight)");
+      double half = saturation.throughput() / 2;
+      Phase paced = load.pace(Duration.ofSeconds(seconds), half);
+      paced.print(String.format(Locale.ROOT, "half load (open loop, %.0f/s offered)", half));
+
+      System.out.printf(
+          Locale.ROOT,
+          "%nresult: %.0f certified settlements/s = %.1f %% of the bound (target >= 60 %%);"
+              + " p99 at half load %d ms (target <= 500 ms)%n",
+          saturation.throughput(),
+          100 * saturation.throughput() / bound,
+          paced.p99());
+      load.stopping = true;
+      load.producer.close();
+    }
+    System.exit(0);
+  }
+
+  /** Raw Bouncy Castle verifications per second on one thread. */
+  static double verifyRatePerCore(Duration duration) {
+    SigningKey key = TestNetwork.key("bench");
+    byte[] message =
+        "a signing input of about a hundred bytes, like a JWS header and payload.."
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] signature = key.sign(message);
+    Ed25519.PublicPoint point =
+        Ed25519.validatePublicKeyFullExport(key.verificationKey().toBytes(), 0);
+    long count = 0;
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    boolean all = true;
+    while (System.nanoTime() < end) {
+      for (int i = 0; i < 100; i++) {
+        all &= Ed25519.verify(signature, 0, point, message, 0, message.length);
+      }
+      count += 100;
+    }
+    if (!all) {
+      throw new AssertionError("a valid signature failed to verify");
+    }
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  // ------------------------------------------------------------------------------ phases
+
+  /** What one phase measured. */
+  @SuppressWarnings("ArrayRecordComponent") // sorted once when measured, only read after
+  record Phase(Duration duration, long accepted, long rejected, long[] latenciesMs) {
+
+    double throughput() {
+      return accepted / (duration.toMillis() / 1000.0);
+    }
+
+    long percentile(double p) {
+      if (latenciesMs.length == 0) {
+        return -1;
+      }
+      return latenciesMs[
+          (int) Math.min(latenciesMs.length - 1, Math.ceil(p * latenciesMs.length) - 1)];
+    }
+
+    long p99() {
+      return percentile(0.99);
+    }
+
+    void print(String name) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s over %d s: %.0f certified settlements/s (%d accepted, %d rejected);"
+              + " append to commit p50 %d ms, p99 %d ms, max %d ms%n",
+          name,
+          duration.toSeconds(),
+          throughput(),
+          accepted,
+          rejected,
+          percentile(0.50),
+          p99(),
+          latenciesMs.length == 0 ? -1 : latenciesMs[latenciesMs.length - 1]);
+    }
+  }
+
+  private void prepareWorld() throws Exception {
+    net.now = System.currentTimeMillis();
+    long last = -1;
+    for (LogRecord record : net.world()) {
+      last = send(record.value());
+    }
+    awaitCommitted(last);
+    System.out.println("network up: world committed at log offset " + last);
+  }
+
+  private Phase saturate(Duration duration, int inflight) throws Exception {
+    double rate = 200_000; // far above capacity: the in-flight bound paces the loop
+    List<byte[]> records = sign((int) Math.min(400_000, 2_500L * (duration.toSeconds() + 10)));
+    return run(records, duration, inflight, rate);
+  }
+
+  private Phase pace(Duration duration, double perSecond) throws Exception {
+    List<byte[]> records = sign((int) (perSecond * (double) (duration.toSeconds() + 10)) + 1_000);
+    return run(records, duration, Integer.MAX_VALUE, perSecond);
+  }
+
+  /**
+   * Settlements of 1 EUR minor unit from bank-a's issuance account, signed by bank-a, sealed by
+   * gateway-1 in a new epoch: records of a phase left unsent leave no gap in the next phase's
+   * chain.
+   */
+  private List<byte[]> sign(int count) {
+    long now = System.currentTimeMillis();
+    EnvelopeWriter gateway = new EnvelopeWriter("gateway-1", now, TestNetwork.GATEWAY);
+    List<byte[]> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] payload =
+          TestNetwork.settle(
+              "load-" + nextId++, now + 3_000_000, TestNetwork.leg("a-issue", "b-eur", "EUR", 1));
+      GeneralJws instruction =
+          GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(TestNetwork.BANK_A));
+      records.add(gateway.next(EnvelopeType.INSTRUCTION, instruction.toBytes()).toBytes());
+    }
+    return records;
+  }
+
+  /**
+   * Sends {@code records} at most {@code perSecond} and with at most {@code inflight} uncommitted,
+   * warms up, then measures for {@code duration}.
+   */
+  private Phase run(List<byte[]> records, Duration duration, long inflight, double perSecond)
+      throws Exception {
+    long start = System.nanoTime();
+    long measureFrom = start + WARMUP.toNanos();
+    long measureTo = measureFrom + duration.toNanos();
+    long nextProgress = start + PROGRESS_EVERY.toNanos();
+    long sent = 0;
+    long committedAtStart = committed.get();
+    long acceptedAtFrom = -1;
+    long rejectedAtFrom = -1;
+    int latenciesFrom = -1;
+    while (System.nanoTime() < measureTo) {
+      long now = System.nanoTime();
+      if (acceptedAtFrom < 0 && now >= measureFrom) {
+        acceptedAtFrom = acceptedCommitted.get();
+        rejectedAtFrom = rejectedCommitted.get();
+        synchronized (latencies) {
+          latenciesFrom = latencies.size();
+        }
+      }
+      if (now >= nextProgress) {
+        System.out.printf(
+            Locale.ROOT,
+            "  %3d s: sent %d, committed %d, in flight %d%n",
+            (now - start) / 1_000_000_000,
+            sent,
+            committed.get() - committedAtStart,
+            sent - (committed.get() - committedAtStart));
+        System.out.println("         " + network.describe());
+        nextProgress += PROGRESS_EVERY.toNanos();
+      }
+      long due = (long) ((now - start) / 1e9 * perSecond) + 1;
+      boolean room = sent - (committed.get() - committedAtStart) < inflight;
+      if (sent < due && room && sent < records.size()) {
+        sendAsync(records.get((int) sent));
+        sent++;
+      } else if (sent >= records.size()) {
+        throw new IllegalStateException("signed too few settlements for this phase: " + sent);
+      } else {
+        Thread.sleep(0, 200_000);
+      }
+    }
+    long accepted = acceptedCommitted.get() - acceptedAtFrom;
+    long rejected = rejectedCommitted.get() - rejectedAtFrom;
+    long[] measured;
+    synchronized (latencies) {
+      measured =
+          latencies.subList(latenciesFrom, latencies.size()).stream()
+              .mapToLong(l -> l[1])
+              .toArray();
+    }
+    Arrays.sort(measured);
+    // Drain, so the next phase starts from a quiet network.
+    long drainUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (committed.get() - committedAtStart < sent && System.nanoTime() < drainUntil) {
+      Thread.sleep(50);
+    }
+    return new Phase(duration, accepted, rejected, measured);
+  }
+
+  // ------------------------------------------------------------------------------ the log
+
+  private long send(byte[] value) throws Exception {
+    long offset = producer.send(new ProducerRecord<>("tally.log", 0, null, value)).get().offset();
+    appendedAt.put(offset, System.currentTimeMillis());
+    return offset;
+  }
+
+  private void sendAsync(byte[] value) {
+    var unused =
+        producer.send(
+            new ProducerRecord<>("tally.log", 0, null, value),
+            (metadata, error) -> {
+              if (error != null) {
+                System.err.println("send failed: " + error);
+                return;
+              }
+              appendedAt.put(metadata.offset(), metadata.timestamp());
+            });
+  }
+
+  private void awaitCommitted(long offset) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!appendedAt.isEmpty() && appendedAt.containsKey(offset)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("offset " + offset + " was not committed in 120 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Reads finality events; each committed settlement gives one latency sample. */
+  private void watchFinality() {
+    Set<Long> heights = new HashSet<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                network.kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition("tally.finalized", 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      while (!stopping) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          long receivedAt = System.currentTimeMillis();
+          JsonObject event =
+              JsonReader.parseObject(
+                  Envelope.open(record.value(), TestNetwork.GENESIS.instances()).body(), 8);
+          BlockHeader header = BlockHeader.fromBytes(Base64Url.decode(event.string("header")));
+          if (!heights.add(header.height())) {
+            continue; // republished by the relay after a restart
+          }
+          for (Object item : event.array("outcomes", 100_000)) {
+            JsonObject outcome = (JsonObject) item;
+            Long appended = appendedAt.remove(outcome.integer("offset"));
+            if (appended == null || !outcome.optionalString("id").orElse("").startsWith("load-")) {
+              continue;
+            }
+            committed.incrementAndGet();
+            if ("ACCEPTED".equals(outcome.string("code"))) {
+              acceptedCommitted.incrementAndGet();
+            } else {
+              rejectedCommitted.incrementAndGet();
+            }
+            synchronized (latencies) {
+              latencies.add(new long[] {receivedAt, receivedAt - appended});
+            }
+          }
+        }
+      }
+    } catch (VerificationException | JsonException e) {
+      throw new IllegalStateException("unreadable finality event", e);
+    }
+  }
+
+  private static int intArgument(String[] args, String name, int fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}

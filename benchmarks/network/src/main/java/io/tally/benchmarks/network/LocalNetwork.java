@@ -1,0 +1,129 @@
+package io.tally.benchmarks.network;
+
+import io.tally.engine.TestNetwork;
+import io.tally.ledger.LedgerServiceApplication;
+import io.tally.ledger.blocks.application.LedgerStatus;
+import io.tally.protocol.keys.PrivateKeyFile;
+import io.tally.testing.LocalKafka;
+import io.tally.testing.LocalPostgres;
+import io.tally.validator.ValidatorServiceApplication;
+import io.tally.validator.voting.application.ValidatorStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A whole network in this JVM on 127.0.0.1: an in-process Kafka broker (KRaft), PostgreSQL
+ * (embedded, or {@code TALLY_TEST_POSTGRES_URL}), the test genesis, four validators and a ledger.
+ */
+final class LocalNetwork implements AutoCloseable {
+
+  final LocalKafka kafka;
+  final LocalPostgres postgres;
+  final Path dir;
+  final String ledgerDatabase;
+  final List<ConfigurableApplicationContext> services = new ArrayList<>();
+
+  private LocalNetwork(LocalKafka kafka, LocalPostgres postgres, Path dir, String ledgerDatabase) {
+    this.kafka = kafka;
+    this.postgres = postgres;
+    this.dir = dir;
+    this.ledgerDatabase = ledgerDatabase;
+  }
+
+  static LocalNetwork start(int verifierThreads) throws IOException {
+    LocalKafka kafka = LocalKafka.start();
+    LocalPostgres postgres = LocalPostgres.start();
+    kafka.createTopic(
+        "tally.log", 1, Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", "-1"));
+    kafka.createTopic("tally.votes", 1, Map.of("retention.ms", "-1"));
+    kafka.createTopic("tally.finalized", 1, Map.of());
+    Path dir = Files.createTempDirectory("tally-bench-");
+    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+    LocalNetwork network =
+        new LocalNetwork(kafka, postgres, dir, postgres.createDatabase("bench_ledger"));
+    for (int i = 1; i <= 4; i++) {
+      PrivateKeyFile.write(
+          TestNetwork.key("validator-" + i), dir.resolve("validator-" + i + ".key"));
+      PrivateKeyFile.write(
+          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("instance-" + i + ".key"));
+      Map<String, String> properties = new HashMap<>();
+      properties.put("spring.datasource.url", postgres.createDatabase("bench_validator_" + i));
+      properties.put("tally.validator.genesis-file", dir.resolve("network.json").toString());
+      properties.put("tally.validator.validator-id", "validator-" + i);
+      properties.put(
+          "tally.validator.validator-key-file", dir.resolve("validator-" + i + ".key").toString());
+      properties.put("tally.validator.instance-id", "validator-" + i + "-instance");
+      properties.put(
+          "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
+      properties.put("tally.validator.verifier-threads", Integer.toString(verifierThreads));
+      network.services.add(network.run(ValidatorServiceApplication.builder(), properties));
+    }
+    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
+    Map<String, String> properties = new HashMap<>();
+    properties.put("spring.datasource.url", network.ledgerDatabase);
+    properties.put("tally.ledger.genesis-file", dir.resolve("network.json").toString());
+    properties.put("tally.ledger.instance-id", "ledger-1");
+    properties.put("tally.ledger.instance-key-file", dir.resolve("ledger.key").toString());
+    properties.put("tally.ledger.verifier-threads", Integer.toString(verifierThreads));
+    network.services.add(network.run(LedgerServiceApplication.builder(), properties));
+    return network;
+  }
+
+  private ConfigurableApplicationContext run(
+      SpringApplicationBuilder application, Map<String, String> properties) {
+    Map<String, String> all = new HashMap<>(properties);
+    all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    all.put("server.port", "0");
+    all.put("spring.main.banner-mode", "off");
+    return application.run(
+        all.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new));
+  }
+
+  /** One line on what the ledger and each validator are doing. */
+  String describe() {
+    StringBuilder line = new StringBuilder();
+    for (ConfigurableApplicationContext service : services) {
+      if (service.containsBean("ledgerStatus")) {
+        LedgerStatus ledger = service.getBean(LedgerStatus.class);
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "ledger committed %d computed %d lag %d waiting %s error %s; ",
+                ledger.committedHeight(),
+                ledger.computedHeight(),
+                ledger.lag(),
+                ledger.waiting(),
+                ledger.lastError()));
+      } else {
+        ValidatorStatus validator = service.getBean(ValidatorStatus.class);
+        line.append(
+            String.format(Locale.ROOT, "v %d lag %d; ", validator.lastHeight(), validator.lag()));
+      }
+    }
+    return line.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    services.forEach(ConfigurableApplicationContext::close);
+    kafka.close();
+    postgres.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+}
