@@ -3,21 +3,36 @@ package io.tally.benchmarks.network;
 import io.tally.engine.TestNetwork;
 import io.tally.ledger.LedgerServiceApplication;
 import io.tally.ledger.blocks.application.LedgerStatus;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.validator.ValidatorServiceApplication;
 import io.tally.validator.voting.application.ValidatorStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -89,6 +104,87 @@ final class LocalNetwork implements AutoCloseable {
         all.entrySet().stream()
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new));
+  }
+
+  /** Load settlements the ledger committed with another outcome than accepted (should be 0). */
+  long rejectedSettlements() {
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(ledgerDatabase);
+        java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM entry WHERE instruction_id LIKE 'load-%'"
+                    + " AND code <> 'ACCEPTED'")) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("reading the ledger database failed", e);
+    }
+  }
+
+  /** The end offset of the log. */
+  long logEnd() {
+    try (Admin admin = kafka.admin()) {
+      return admin
+          .listOffsets(Map.of(new TopicPartition("tally.log", 0), OffsetSpec.latest()))
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .values()
+          .iterator()
+          .next()
+          .offset();
+    } catch (ExecutionException | TimeoutException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** The log's records from {@code from} that are not instructions, one line each. */
+  String describeLogFrom(long from) {
+    StringBuilder lines = new StringBuilder();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition("tally.log", 0);
+      consumer.assign(List.of(partition));
+      consumer.seek(partition, Math.max(0, from));
+      long end = logEnd();
+      int instructions = 0;
+      while (consumer.position(partition) < end) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
+            if (envelope.type() == EnvelopeType.INSTRUCTION) {
+              instructions++;
+              continue;
+            }
+            lines.append(
+                String.format(
+                    Locale.ROOT,
+                    "%n  %d %s %s epoch %d seq %d %s (after %d instructions)",
+                    record.offset(),
+                    envelope.producer(),
+                    envelope.type(),
+                    envelope.epoch(),
+                    envelope.seq(),
+                    new String(envelope.body(), StandardCharsets.UTF_8),
+                    instructions));
+            instructions = 0;
+          } catch (VerificationException e) {
+            lines.append("\n  " + record.offset() + " unreadable: " + e.getMessage());
+          }
+        }
+      }
+      lines.append("\n  then " + instructions + " instructions up to " + end);
+    }
+    return lines.toString();
   }
 
   /** One line on what the ledger and each validator are doing. */

@@ -295,7 +295,7 @@ public final class CommitCertifiedBlocks implements Runnable {
             pending.nextOffset(),
             tally.resumeOffset(votes.position()),
             pending.snapshot(),
-            FinalizedEvent.toBytes(block, certificate)));
+            FinalizedEvent.toBytes(block.header(), certificate)));
     status.committed(height);
   }
 

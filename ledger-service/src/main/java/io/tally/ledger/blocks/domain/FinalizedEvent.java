@@ -1,48 +1,33 @@
 package io.tally.ledger.blocks.domain;
 
-import io.tally.engine.BlockResult;
-import io.tally.engine.Outcome;
+import io.tally.protocol.block.BlockHeader;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.codec.JsonWriter;
 
 /**
- * The body of a {@code FINALIZED} envelope on {@code tally.finalized}: one certified block, with
- * everything a subscriber needs to tell its clients and to check the claim itself.
+ * The body of a {@code FINALIZED} envelope on {@code tally.finalized}: one certified block, small
+ * and of fixed size whatever the block holds (a block of 10,000 outcomes would not fit a record).
  *
  * <pre>{"shard":0,"height":7,"header":"&lt;base64url header bytes&gt;",
- *  "certificate":"&lt;base64url certificate JSON&gt;",
- *  "outcomes":[{"offset":41,"id":"s-1","code":"ACCEPTED"},...]}</pre>
+ *  "certificate":"&lt;base64url certificate JSON&gt;"}</pre>
  *
- * Outcomes are in log order; {@code id} is absent for records without a readable instruction id and
- * {@code original} present only for resubmissions, as in the outcome record itself.
+ * The header names the log offsets the block covers ({@code firstOffset} to {@code lastOffset}): a
+ * producer that knows the offsets of its records learns which of them are final, checks the
+ * certificate itself, and reads their outcomes from the ledger's API.
  */
 public final class FinalizedEvent {
 
   private FinalizedEvent() {}
 
-  public static byte[] toBytes(BlockResult block, QuorumCertificate certificate) {
-    JsonWriter json =
-        new JsonWriter()
-            .beginObject()
-            .member("shard", block.header().shard())
-            .member("height", block.header().height())
-            .member("header", Base64Url.encode(block.header().toBytes()))
-            .member("certificate", Base64Url.encode(certificate.toBytes()))
-            .name("outcomes")
-            .beginArray();
-    for (Outcome outcome : block.outcomes()) {
-      json.beginObject().member("offset", outcome.offset());
-      String id = outcome.instructionId();
-      if (id != null) {
-        json.member("id", id);
-      }
-      json.member("code", outcome.code().name());
-      if (outcome.isResubmission()) {
-        json.member("original", outcome.originalOffset());
-      }
-      json.endObject();
-    }
-    return json.endArray().endObject().toUtf8();
+  public static byte[] toBytes(BlockHeader header, QuorumCertificate certificate) {
+    return new JsonWriter()
+        .beginObject()
+        .member("shard", header.shard())
+        .member("height", header.height())
+        .member("header", Base64Url.encode(header.toBytes()))
+        .member("certificate", Base64Url.encode(certificate.toBytes()))
+        .endObject()
+        .toUtf8();
   }
 }
