@@ -92,7 +92,9 @@ public final class CertifiedSettlementsLoad {
     int seconds = intArgument(args, "--seconds", 60);
     int inflight = intArgument(args, "--inflight", 4_000);
     int verifierThreads = intArgument(args, "--verifier-threads", 2);
+    int snapshotEveryBlocks = intArgument(args, "--snapshot-every-blocks", 1000);
     int cores = Runtime.getRuntime().availableProcessors();
+    verifyRatePerCore(Duration.ofSeconds(3)); // warm-up: let the JIT compile the curve code
     double verifyRate = verifyRatePerCore(Duration.ofSeconds(5));
     double bound = cores * verifyRate / 4;
     System.out.printf(
@@ -101,7 +103,7 @@ public final class CertifiedSettlementsLoad {
         cores,
         verifyRate,
         bound);
-    try (LocalNetwork network = LocalNetwork.start(verifierThreads)) {
+    try (LocalNetwork network = LocalNetwork.start(verifierThreads, snapshotEveryBlocks)) {
       CertifiedSettlementsLoad load = new CertifiedSettlementsLoad(network);
       Thread watcher = new Thread(load::watchFinality, "finality-watcher");
       watcher.setDaemon(true);

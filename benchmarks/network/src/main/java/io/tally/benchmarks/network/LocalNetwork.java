@@ -55,7 +55,7 @@ final class LocalNetwork implements AutoCloseable {
     this.ledgerDatabase = ledgerDatabase;
   }
 
-  static LocalNetwork start(int verifierThreads) throws IOException {
+  static LocalNetwork start(int verifierThreads, int snapshotEveryBlocks) throws IOException {
     LocalKafka kafka = LocalKafka.start();
     LocalPostgres postgres = LocalPostgres.start();
     kafka.createTopic(
@@ -81,6 +81,8 @@ final class LocalNetwork implements AutoCloseable {
       properties.put(
           "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
       properties.put("tally.validator.verifier-threads", Integer.toString(verifierThreads));
+      properties.put(
+          "tally.validator.snapshot-every-blocks", Integer.toString(snapshotEveryBlocks));
       network.services.add(network.run(ValidatorServiceApplication.builder(), properties));
     }
     PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
@@ -90,6 +92,7 @@ final class LocalNetwork implements AutoCloseable {
     properties.put("tally.ledger.instance-id", "ledger-1");
     properties.put("tally.ledger.instance-key-file", dir.resolve("ledger.key").toString());
     properties.put("tally.ledger.verifier-threads", Integer.toString(verifierThreads));
+    properties.put("tally.ledger.snapshot-every-blocks", Integer.toString(snapshotEveryBlocks));
     network.services.add(network.run(LedgerServiceApplication.builder(), properties));
     return network;
   }

@@ -48,9 +48,18 @@ public final class CommitCertifiedBlocks implements Runnable {
   private static final int PRE_VERIFY_CHUNK = 64;
   private static final long HEIGHTS_AHEAD_MAX = 100_000;
 
-  /** Settings of the loop. */
+  /**
+   * Settings of the loop.
+   *
+   * @param snapshotPhase snapshots are taken at heights {@code h} where {@code (h + snapshotPhase)
+   *     % snapshotEveryBlocks == 0}, apart from the validators' own snapshot heights
+   */
   public record Settings(
-      int shard, int snapshotEveryBlocks, int pendingBlocksMax, Duration retryBackoffMax) {}
+      int shard,
+      int snapshotEveryBlocks,
+      int snapshotPhase,
+      int pendingBlocksMax,
+      Duration retryBackoffMax) {}
 
   /** A block computed here, waiting for its certificate. */
   @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared
@@ -156,7 +165,9 @@ public final class CommitCertifiedBlocks implements Runnable {
                 checkCommitted(block.header());
               } else {
                 byte[] state =
-                    height % settings.snapshotEveryBlocks() == 0 ? engine.snapshot() : null;
+                    (height + settings.snapshotPhase()) % settings.snapshotEveryBlocks() == 0
+                        ? engine.snapshot()
+                        : null;
                 pending.add(new Pending(block, records, batch.get(i).offset() + 1, state));
               }
             }

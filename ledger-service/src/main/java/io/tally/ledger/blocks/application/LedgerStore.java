@@ -24,7 +24,8 @@ public interface LedgerStore {
    * One certified block and everything that goes with it into one transaction.
    *
    * @param records the log records of the block, in log order
-   * @param snapshot the engine state right after the block, or null when none is due
+   * @param snapshot the engine state right after the block, or null when none is due; stored after
+   *     the block's transaction, possibly later (it is never needed for correctness)
    * @param finalizedEvent the outbox payload
    */
   @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared
@@ -59,7 +60,8 @@ public interface LedgerStore {
 
   /**
    * Commits the block in one transaction: header, certificate, entries with outcomes, postings,
-   * balances, progress, snapshot and outbox; either all of it is durable or none.
+   * balances, progress and outbox; either all of it is durable or none. Then stores the snapshot,
+   * if any.
    */
   void commit(CommittedBlock block);
 

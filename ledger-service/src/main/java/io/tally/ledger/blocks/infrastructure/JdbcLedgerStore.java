@@ -12,18 +12,42 @@ import io.tally.protocol.merkle.MerkleTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The append path in plain batched JDBC: one transaction per certified block, a handful of batched
  * statements whatever the block's size (ADR 0007). Reads for the API go through JPA.
+ *
+ * <p>Engine snapshots are written after their block's commit, on a background thread, so that the
+ * loop never waits for a multi-megabyte insert (at most one waits; a newer one replaces it). A
+ * snapshot is only ever at or below the committed height, which is all a restart needs.
  */
 final class JdbcLedgerStore implements LedgerStore {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcLedgerStore.class);
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
   private final Runnable afterCommit;
+  private final ThreadPoolExecutor snapshotWriter =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(1),
+          runnable -> {
+            Thread thread = new Thread(runnable, "snapshot-writer");
+            thread.setDaemon(true);
+            return thread;
+          },
+          new ThreadPoolExecutor.DiscardOldestPolicy());
 
   /**
    * @param afterCommit told after each committed block (the outbox relay publishes at once)
@@ -71,6 +95,12 @@ final class JdbcLedgerStore implements LedgerStore {
   public void commit(CommittedBlock committed) {
     transactions.executeWithoutResult(transaction -> write(committed));
     afterCommit.run();
+    byte[] snapshot = committed.snapshot();
+    if (snapshot != null) {
+      long height = committed.block().header().height();
+      long nextOffset = committed.logNextOffset();
+      snapshotWriter.execute(() -> writeSnapshot(height, nextOffset, snapshot));
+    }
   }
 
   private void write(CommittedBlock committed) {
@@ -179,20 +209,28 @@ final class JdbcLedgerStore implements LedgerStore {
           committed.logNextOffset(),
           committed.votesNextOffset());
     }
-    byte[] snapshot = committed.snapshot();
-    if (snapshot != null) {
-      jdbc.update(
-          "INSERT INTO engine_snapshot (height, next_offset, state) VALUES (?, ?, ?)",
-          height,
-          committed.logNextOffset(),
-          snapshot);
-      // Two are kept, so a damaged newest one is not the only one.
-      jdbc.update(
-          "DELETE FROM engine_snapshot WHERE height < (SELECT min(height) FROM"
-              + " (SELECT height FROM engine_snapshot ORDER BY height DESC LIMIT 2) newest)");
-    }
     jdbc.update(
         "INSERT INTO outbox (height, payload) VALUES (?, ?)", height, committed.finalizedEvent());
+  }
+
+  private void writeSnapshot(long height, long nextOffset, byte[] snapshot) {
+    try {
+      transactions.executeWithoutResult(
+          transaction -> {
+            jdbc.update(
+                "INSERT INTO engine_snapshot (height, next_offset, state) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (height) DO NOTHING",
+                height,
+                nextOffset,
+                snapshot);
+            // Two are kept, so a damaged newest one is not the only one.
+            jdbc.update(
+                "DELETE FROM engine_snapshot WHERE height < (SELECT min(height) FROM"
+                    + " (SELECT height FROM engine_snapshot ORDER BY height DESC LIMIT 2) newest)");
+          });
+    } catch (RuntimeException e) {
+      log.warn("snapshot at height {} not stored; the next one will be", height, e);
+    }
   }
 
   @Override

@@ -124,6 +124,12 @@ class LedgerConfiguration {
             new CommitCertifiedBlocks.Settings(
                 properties.shard(),
                 properties.snapshotEveryBlocks(),
+                // The slot after the validators' (see ValidatorConfiguration): no two services
+                // on one host pause to serialize their state at the same height.
+                (int)
+                    ((long) genesis.validators().members().size()
+                        * properties.snapshotEveryBlocks()
+                        / (genesis.validators().members().size() + 1)),
                 properties.pendingBlocksMax(),
                 properties.retryBackoffMax()),
             status);

@@ -11,5 +11,10 @@ public interface SnapshotStore {
 
   Optional<Stored> latest();
 
+  /**
+   * Stores a snapshot, possibly after returning: the validator loop must not wait for the database.
+   * A newer snapshot may replace one not written yet; a write that fails is logged and the next
+   * snapshot tries again (a restart then replays from an older one).
+   */
   void save(Stored snapshot);
 }

@@ -36,11 +36,18 @@ public final class ValidatorLoop implements Runnable {
   private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
   private static final int PRE_VERIFY_CHUNK = 64;
 
-  /** Settings of the loop. */
+  /**
+   * Settings of the loop.
+   *
+   * @param snapshotPhase snapshots are taken at heights {@code h} where {@code (h + snapshotPhase)
+   *     % snapshotEveryBlocks == 0}: each validator gets its own phase, so that they do not all
+   *     pause to serialize their state at the same height (the others still make a quorum)
+   */
   public record Settings(
       int shard,
       Duration blockTimeout,
       int snapshotEveryBlocks,
+      int snapshotPhase,
       Duration clockDriftMax,
       Duration retryBackoffMax) {}
 
@@ -170,7 +177,7 @@ public final class ValidatorLoop implements Runnable {
               + anomaly.offset());
     }
     long height = block.header().height();
-    if (height % settings.snapshotEveryBlocks() == 0) {
+    if ((height + settings.snapshotPhase()) % settings.snapshotEveryBlocks() == 0) {
       snapshots.save(new SnapshotStore.Stored(height, nextOffset, engine.snapshot()));
     }
   }

@@ -6,6 +6,7 @@ import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Committee;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.genesis.GenesisException;
+import io.tally.protocol.genesis.Member;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.validator.config.ValidatorProperties;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -137,6 +139,7 @@ class ValidatorConfiguration {
                 properties.shard(),
                 properties.blockTimeout(),
                 properties.snapshotEveryBlocks(),
+                snapshotPhase(genesis, properties),
                 properties.clockDriftMax(),
                 properties.retryBackoffMax()),
             status,
@@ -156,6 +159,19 @@ class ValidatorConfiguration {
   @Bean
   ValidatorHealthIndicator validatorHealthIndicator(ValidatorStatus status) {
     return new ValidatorHealthIndicator(status);
+  }
+
+  /**
+   * Spreads the validators' snapshot heights evenly over the snapshot interval, leaving a slot for
+   * the ledger (which takes the last one).
+   */
+  private static int snapshotPhase(Genesis genesis, ValidatorProperties properties) {
+    List<Member> members = genesis.validators().members();
+    int index = 0;
+    while (index < members.size() && !members.get(index).id().equals(properties.validatorId())) {
+      index++;
+    }
+    return (int) ((long) index * properties.snapshotEveryBlocks() / (members.size() + 1));
   }
 
   /** Reads {@code file} and checks that it holds the key the genesis names for {@code id}. */
