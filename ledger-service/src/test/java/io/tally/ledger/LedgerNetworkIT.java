@@ -533,6 +533,11 @@ class LedgerNetworkIT {
     assertThat(get("/v1/blocks/not-a-number").statusCode()).isEqualTo(400);
     assertThat(get("/v1/entries/%20bad").statusCode()).isEqualTo(400);
 
+    HttpResponse<String> metrics = get("/actuator/prometheus");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("tally_ledger_blocks_total", "tally_ledger_append_to_commit");
+
     // Every committed block was published to tally.finalized, signed by the ledger instance.
     await(
         "finality events for every block",

@@ -15,6 +15,7 @@ import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.genesis.Genesis;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -74,6 +75,8 @@ public final class CommitCertifiedBlocks implements Runnable {
   private final ExecutorService verifiers;
   private final Settings settings;
   private final LedgerStatus status;
+  private final CommitObserver observer;
+  private final Clock clock;
   private volatile boolean stopping;
 
   public CommitCertifiedBlocks(
@@ -84,7 +87,9 @@ public final class CommitCertifiedBlocks implements Runnable {
       LedgerStore store,
       ExecutorService verifiers,
       Settings settings,
-      LedgerStatus status) {
+      LedgerStatus status,
+      CommitObserver observer,
+      Clock clock) {
     this.genesis = genesis;
     this.rules = rules;
     this.logReaders = logReaders;
@@ -93,6 +98,8 @@ public final class CommitCertifiedBlocks implements Runnable {
     this.verifiers = verifiers;
     this.settings = settings;
     this.status = status;
+    this.observer = observer;
+    this.clock = clock;
   }
 
   /** Asks the loop to finish its current step and return. */
@@ -308,6 +315,7 @@ public final class CommitCertifiedBlocks implements Runnable {
             pending.snapshot(),
             FinalizedEvent.toBytes(block.header(), certificate)));
     status.committed(height);
+    observer.committed(block, Math.max(0, clock.millis() - block.header().logTime()));
   }
 
   private void halt(BlockHeader computed, VoteTally.Certified certified) {

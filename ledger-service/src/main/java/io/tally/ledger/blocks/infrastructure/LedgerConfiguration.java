@@ -1,5 +1,6 @@
 package io.tally.ledger.blocks.infrastructure;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.engine.Rules;
 import io.tally.ledger.blocks.application.CommitCertifiedBlocks;
 import io.tally.ledger.blocks.application.LedgerStatus;
@@ -95,6 +96,7 @@ class LedgerConfiguration {
       JdbcTemplate jdbc,
       TransactionTemplate transactions,
       LedgerStatus status,
+      MeterRegistry registry,
       Clock clock) {
     SigningKey instanceKey = instanceKey(genesis, properties);
     ExecutorService verifiers = Executors.newFixedThreadPool(properties.verifierThreads());
@@ -132,7 +134,9 @@ class LedgerConfiguration {
                         / (genesis.validators().members().size() + 1)),
                 properties.pendingBlocksMax(),
                 properties.retryBackoffMax()),
-            status);
+            status,
+            new MicrometerCommitObserver(registry),
+            clock);
     return new LedgerRunner(loop, relay, verifiers);
   }
 
