@@ -15,16 +15,14 @@ import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.genesis.Genesis;
+import io.tally.service.LogReader;
+import io.tally.service.ParallelPreVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,7 +44,6 @@ public final class CommitCertifiedBlocks implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CommitCertifiedBlocks.class);
   private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
   private static final Duration POLL = Duration.ofMillis(10);
-  private static final int PRE_VERIFY_CHUNK = 64;
   private static final long HEIGHTS_AHEAD_MAX = 100_000;
 
   /**
@@ -72,7 +69,7 @@ public final class CommitCertifiedBlocks implements Runnable {
   private final Supplier<LogReader> logReaders;
   private final Supplier<VoteReader> voteReaders;
   private final LedgerStore store;
-  private final ExecutorService verifiers;
+  private final ParallelPreVerifier verifiers;
   private final Settings settings;
   private final LedgerStatus status;
   private final CommitObserver observer;
@@ -85,7 +82,7 @@ public final class CommitCertifiedBlocks implements Runnable {
       Supplier<LogReader> logReaders,
       Supplier<VoteReader> voteReaders,
       LedgerStore store,
-      ExecutorService verifiers,
+      ParallelPreVerifier verifiers,
       Settings settings,
       LedgerStatus status,
       CommitObserver observer,
@@ -158,7 +155,7 @@ public final class CommitCertifiedBlocks implements Runnable {
         if (pending.size() < settings.pendingBlocksMax()) {
           List<LogRecord> batch = logReader.poll(POLL);
           status.lag(logReader.lag());
-          List<PreVerified> verified = preVerify(engine, batch);
+          List<PreVerified> verified = verifiers.preVerify(engine, batch);
           for (int i = 0; i < batch.size(); i++) {
             open.add(batch.get(i));
             Optional<BlockResult> closed = engine.offer(verified.get(i));
@@ -337,24 +334,6 @@ public final class CommitCertifiedBlocks implements Runnable {
             computed.toBytes(),
             certified.certificate().toBytes()));
     status.halt(reason);
-  }
-
-  private List<PreVerified> preVerify(Engine engine, List<LogRecord> batch)
-      throws InterruptedException {
-    List<Callable<List<PreVerified>>> chunks = new ArrayList<>();
-    for (int from = 0; from < batch.size(); from += PRE_VERIFY_CHUNK) {
-      List<LogRecord> chunk = batch.subList(from, Math.min(batch.size(), from + PRE_VERIFY_CHUNK));
-      chunks.add(() -> chunk.stream().map(engine::preVerify).toList());
-    }
-    List<PreVerified> verified = new ArrayList<>(batch.size());
-    for (Future<List<PreVerified>> chunk : verifiers.invokeAll(chunks)) {
-      try {
-        verified.addAll(chunk.get());
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("pre-verification failed", e.getCause());
-      }
-    }
-    return verified;
   }
 
   private static Duration min(Duration a, Duration b) {

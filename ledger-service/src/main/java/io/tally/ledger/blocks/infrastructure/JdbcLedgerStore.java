@@ -9,14 +9,10 @@ import io.tally.ledger.blocks.application.LedgerStore;
 import io.tally.protocol.block.BlockHeader;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.merkle.MerkleTree;
+import io.tally.service.NewestOnlyWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,24 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class JdbcLedgerStore implements LedgerStore {
 
-  private static final Logger log = LoggerFactory.getLogger(JdbcLedgerStore.class);
-
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
   private final Runnable afterCommit;
-  private final ThreadPoolExecutor snapshotWriter =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          TimeUnit.MILLISECONDS,
-          new ArrayBlockingQueue<>(1),
-          runnable -> {
-            Thread thread = new Thread(runnable, "snapshot-writer");
-            thread.setDaemon(true);
-            return thread;
-          },
-          new ThreadPoolExecutor.DiscardOldestPolicy());
+  private final NewestOnlyWriter snapshotWriter = new NewestOnlyWriter("snapshot-writer");
 
   /**
    * @param afterCommit told after each committed block (the outbox relay publishes at once)
@@ -99,7 +81,8 @@ final class JdbcLedgerStore implements LedgerStore {
     if (snapshot != null) {
       long height = committed.block().header().height();
       long nextOffset = committed.logNextOffset();
-      snapshotWriter.execute(() -> writeSnapshot(height, nextOffset, snapshot));
+      snapshotWriter.submit(
+          "snapshot at height " + height, () -> writeSnapshot(height, nextOffset, snapshot));
     }
   }
 
@@ -214,23 +197,19 @@ final class JdbcLedgerStore implements LedgerStore {
   }
 
   private void writeSnapshot(long height, long nextOffset, byte[] snapshot) {
-    try {
-      transactions.executeWithoutResult(
-          transaction -> {
-            jdbc.update(
-                "INSERT INTO engine_snapshot (height, next_offset, state) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (height) DO NOTHING",
-                height,
-                nextOffset,
-                snapshot);
-            // Two are kept, so a damaged newest one is not the only one.
-            jdbc.update(
-                "DELETE FROM engine_snapshot WHERE height < (SELECT min(height) FROM"
-                    + " (SELECT height FROM engine_snapshot ORDER BY height DESC LIMIT 2) newest)");
-          });
-    } catch (RuntimeException e) {
-      log.warn("snapshot at height {} not stored; the next one will be", height, e);
-    }
+    transactions.executeWithoutResult(
+        transaction -> {
+          jdbc.update(
+              "INSERT INTO engine_snapshot (height, next_offset, state) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (height) DO NOTHING",
+              height,
+              nextOffset,
+              snapshot);
+          // Two are kept, so a damaged newest one is not the only one.
+          jdbc.update(
+              "DELETE FROM engine_snapshot WHERE height < (SELECT min(height) FROM"
+                  + " (SELECT height FROM engine_snapshot ORDER BY height DESC LIMIT 2) newest)");
+        });
   }
 
   @Override

@@ -7,18 +7,17 @@ import io.tally.ledger.blocks.application.LedgerStatus;
 import io.tally.ledger.config.LedgerProperties;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
-import io.tally.protocol.genesis.GenesisException;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.tally.service.GenesisKeys;
+import io.tally.service.KafkaLogReader;
+import io.tally.service.KafkaSettings;
+import io.tally.service.LoopRunner;
+import io.tally.service.ParallelPreVerifier;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
@@ -36,13 +35,7 @@ class LedgerConfiguration {
 
   @Bean
   Genesis genesis(LedgerProperties properties) {
-    try {
-      return Genesis.load(properties.genesisFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + properties.genesisFile(), e);
-    } catch (GenesisException e) {
-      throw new IllegalStateException("invalid genesis " + properties.genesisFile(), e);
-    }
+    return GenesisKeys.genesis(properties.genesisFile());
   }
 
   @Bean
@@ -54,21 +47,8 @@ class LedgerConfiguration {
   KafkaTemplate<byte[], byte[]> kafkaTemplate(
       @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
       LedgerProperties properties) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, properties.instanceId());
-    // A finality event counts as published only once every in-sync replica has it.
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    // Retries never duplicate or reorder this producer's records.
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) properties.sendTimeout().toMillis());
-    config.put(
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        (int) Math.min(30_000, properties.sendTimeout().toMillis()));
-    // Sent one at a time as blocks commit: waiting to batch would only add latency (and the
-    // delivery timeout must cover linger plus the request timeout).
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    Map<String, Object> config =
+        KafkaSettings.producer(bootstrapServers, properties.instanceId(), properties.sendTimeout());
     return new KafkaTemplate<>(
         new DefaultKafkaProducerFactory<>(
             config, new ByteArraySerializer(), new ByteArraySerializer()));
@@ -77,18 +57,13 @@ class LedgerConfiguration {
   @Bean
   DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(
       @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    // Progress is the offsets stored with each committed block, never a broker commit.
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    Map<String, Object> config = KafkaSettings.consumer(bootstrapServers);
     return new DefaultKafkaConsumerFactory<>(
         config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @Bean
-  LedgerRunner ledgerRunner(
+  LoopRunner ledgerRunner(
       LedgerProperties properties,
       Genesis genesis,
       KafkaTemplate<byte[], byte[]> kafka,
@@ -98,7 +73,9 @@ class LedgerConfiguration {
       LedgerStatus status,
       MeterRegistry registry,
       Clock clock) {
-    SigningKey instanceKey = instanceKey(genesis, properties);
+    SigningKey instanceKey =
+        GenesisKeys.memberKey(
+            genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
     ExecutorService verifiers = Executors.newFixedThreadPool(properties.verifierThreads());
     String clientId = properties.instanceId();
     // A restarted instance opens a new epoch instead of remembering its sequence numbers.
@@ -122,7 +99,7 @@ class LedgerConfiguration {
                 new KafkaVoteReader(
                     consumers.createConsumer(null, clientId, "-votes"), properties.votesTopic()),
             new JdbcLedgerStore(jdbc, transactions, relay::wake),
-            verifiers,
+            new ParallelPreVerifier(verifiers),
             new CommitCertifiedBlocks.Settings(
                 properties.shard(),
                 properties.snapshotEveryBlocks(),
@@ -137,7 +114,11 @@ class LedgerConfiguration {
             status,
             new MicrometerCommitObserver(registry),
             clock);
-    return new LedgerRunner(loop, relay, verifiers);
+    return new LoopRunner(
+        List.of(
+            new LoopRunner.Loop("ledger-loop", loop, loop::stop),
+            new LoopRunner.Loop("outbox-relay", relay, relay::stop)),
+        verifiers);
   }
 
   @Bean
@@ -148,29 +129,5 @@ class LedgerConfiguration {
   @Bean
   LedgerHealthIndicator ledgerHealthIndicator(LedgerStatus status) {
     return new LedgerHealthIndicator(status);
-  }
-
-  /** Reads the instance key file and checks that it holds the genesis key of this instance. */
-  private static SigningKey instanceKey(Genesis genesis, LedgerProperties properties) {
-    SigningKey key;
-    try {
-      key = PrivateKeyFile.read(properties.instanceKeyFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot read the private key file " + properties.instanceKeyFile(), e);
-    }
-    boolean matches =
-        genesis
-            .instances()
-            .member(properties.instanceId())
-            .map(m -> m.key().equals(key.verificationKey()))
-            .orElse(false);
-    if (!matches) {
-      throw new IllegalStateException(
-          properties.instanceKeyFile()
-              + " does not hold the genesis key of instance "
-              + properties.instanceId());
-    }
-    return key;
   }
 }

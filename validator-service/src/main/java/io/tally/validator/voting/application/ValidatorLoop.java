@@ -8,16 +8,13 @@ import io.tally.engine.Rules;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.service.LogReader;
+import io.tally.service.ParallelPreVerifier;
 import io.tally.validator.voting.domain.LogClockMonitor;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +31,6 @@ public final class ValidatorLoop implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ValidatorLoop.class);
   private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
-  private static final int PRE_VERIFY_CHUNK = 64;
 
   /**
    * Settings of the loop.
@@ -57,7 +53,7 @@ public final class ValidatorLoop implements Runnable {
   private final Supplier<LogReader> readers;
   private final VotePublisher publisher;
   private final SnapshotStore snapshots;
-  private final ExecutorService verifiers;
+  private final ParallelPreVerifier verifiers;
   private final Clock clock;
   private final Settings settings;
   private final ValidatorStatus status;
@@ -71,7 +67,7 @@ public final class ValidatorLoop implements Runnable {
       Supplier<LogReader> readers,
       VotePublisher publisher,
       SnapshotStore snapshots,
-      ExecutorService verifiers,
+      ParallelPreVerifier verifiers,
       Clock clock,
       Settings settings,
       ValidatorStatus status,
@@ -134,7 +130,7 @@ public final class ValidatorLoop implements Runnable {
         List<LogRecord> batch = reader.poll(poll);
         long lag = reader.lag();
         status.lag(lag);
-        List<PreVerified> verified = preVerify(engine, batch);
+        List<PreVerified> verified = verifiers.preVerify(engine, batch);
         for (int i = 0; i < batch.size(); i++) {
           LogRecord record = batch.get(i);
           clockMonitor
@@ -180,24 +176,6 @@ public final class ValidatorLoop implements Runnable {
     if ((height + settings.snapshotPhase()) % settings.snapshotEveryBlocks() == 0) {
       snapshots.save(new SnapshotStore.Stored(height, nextOffset, engine.snapshot()));
     }
-  }
-
-  private List<PreVerified> preVerify(Engine engine, List<LogRecord> batch)
-      throws InterruptedException {
-    List<Callable<List<PreVerified>>> chunks = new ArrayList<>();
-    for (int from = 0; from < batch.size(); from += PRE_VERIFY_CHUNK) {
-      List<LogRecord> chunk = batch.subList(from, Math.min(batch.size(), from + PRE_VERIFY_CHUNK));
-      chunks.add(() -> chunk.stream().map(engine::preVerify).toList());
-    }
-    List<PreVerified> verified = new ArrayList<>(batch.size());
-    for (Future<List<PreVerified>> chunk : verifiers.invokeAll(chunks)) {
-      try {
-        verified.addAll(chunk.get());
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("pre-verification failed", e.getCause());
-      }
-    }
-    return verified;
   }
 
   private void raise(String alarm) {

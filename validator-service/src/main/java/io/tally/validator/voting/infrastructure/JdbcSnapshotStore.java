@@ -1,14 +1,10 @@
 package io.tally.validator.voting.infrastructure;
 
 import io.tally.protocol.codec.Sha256;
+import io.tally.service.NewestOnlyWriter;
 import io.tally.validator.voting.application.SnapshotStore;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -20,26 +16,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class JdbcSnapshotStore implements SnapshotStore {
 
-  private static final Logger log = LoggerFactory.getLogger(JdbcSnapshotStore.class);
-
   /** Snapshots kept; older ones are deleted when a new one is saved. */
   static final int KEPT = 3;
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
-  private final ThreadPoolExecutor writer =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          TimeUnit.MILLISECONDS,
-          new ArrayBlockingQueue<>(1),
-          runnable -> {
-            Thread thread = new Thread(runnable, "snapshot-writer");
-            thread.setDaemon(true);
-            return thread;
-          },
-          new ThreadPoolExecutor.DiscardOldestPolicy());
+  private final NewestOnlyWriter writer = new NewestOnlyWriter("snapshot-writer");
 
   JdbcSnapshotStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
     this.jdbc = jdbc;
@@ -57,15 +39,7 @@ final class JdbcSnapshotStore implements SnapshotStore {
 
   @Override
   public void save(Stored snapshot) {
-    writer.execute(
-        () -> {
-          try {
-            write(snapshot);
-          } catch (RuntimeException e) {
-            log.warn(
-                "snapshot at height {} not stored; the next one will be", snapshot.height(), e);
-          }
-        });
+    writer.submit("snapshot at height " + snapshot.height(), () -> write(snapshot));
   }
 
   private void write(Stored snapshot) {

@@ -1,7 +1,6 @@
-package io.tally.ledger.blocks.infrastructure;
+package io.tally.service;
 
 import io.tally.engine.LogRecord;
-import io.tally.ledger.blocks.application.LogReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +15,12 @@ import org.apache.kafka.common.record.TimestampType;
  * Reads one partition of the log with a consumer assigned to it (no consumer group: progress is the
  * snapshot's offset, so nothing is committed to the broker).
  */
-final class KafkaLogReader implements LogReader {
+public final class KafkaLogReader implements LogReader {
 
   private final Consumer<byte[], byte[]> consumer;
   private final TopicPartition partition;
 
-  KafkaLogReader(Consumer<byte[], byte[]> consumer, String topic, int shard) {
+  public KafkaLogReader(Consumer<byte[], byte[]> consumer, String topic, int shard) {
     this.consumer = consumer;
     this.partition = new TopicPartition(topic, shard);
     consumer.assign(List.of(partition));

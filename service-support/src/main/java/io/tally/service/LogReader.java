@@ -1,4 +1,4 @@
-package io.tally.validator.voting.application;
+package io.tally.service;
 
 import io.tally.engine.LogRecord;
 import java.time.Duration;
