@@ -13,6 +13,7 @@ import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.ParallelPreVerifier;
+import io.tally.service.TallyTopics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,6 +38,14 @@ class LedgerConfiguration {
   @Bean
   Genesis genesis(LedgerProperties properties) {
     return GenesisKeys.genesis(properties.genesisFile());
+  }
+
+  @Bean
+  KafkaAdmin.NewTopics tallyTopics(LedgerProperties properties) {
+    return new KafkaAdmin.NewTopics(
+        TallyTopics.log(properties.logTopic()),
+        TallyTopics.votes(properties.votesTopic()),
+        TallyTopics.finalized(properties.finalizedTopic()));
   }
 
   @Bean

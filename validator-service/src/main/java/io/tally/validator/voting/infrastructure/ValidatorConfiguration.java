@@ -11,6 +11,7 @@ import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.ParallelPreVerifier;
+import io.tally.service.TallyTopics;
 import io.tally.validator.config.ValidatorProperties;
 import io.tally.validator.voting.application.ValidatorLoop;
 import io.tally.validator.voting.application.ValidatorStatus;
@@ -28,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,6 +40,12 @@ class ValidatorConfiguration {
   @Bean
   Genesis genesis(ValidatorProperties properties) {
     return GenesisKeys.genesis(properties.genesisFile());
+  }
+
+  @Bean
+  KafkaAdmin.NewTopics tallyTopics(ValidatorProperties properties) {
+    return new KafkaAdmin.NewTopics(
+        TallyTopics.log(properties.logTopic()), TallyTopics.votes(properties.votesTopic()));
   }
 
   @Bean
