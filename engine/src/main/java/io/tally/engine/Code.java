@@ -30,9 +30,14 @@ public enum Code {
   SIGNER_DUPLICATE,
   /** A signing key was revoked before this entry. */
   KEY_REVOKED,
+  /**
+   * A key being registered, added or rotated in did not sign the entry: possession of its private
+   * key is not proven.
+   */
+  KEY_POSSESSION_UNPROVEN,
   /** A settlement or reservation lacks the signature of the owner of a debited account. */
   DEBTOR_SIGNATURE_MISSING,
-  /** An account opening lacks the signature of the account's owner. */
+  /** An account opening, or a participant's own key change, lacks the participant's signature. */
   OWNER_SIGNATURE_MISSING,
   /** Commit or cancel signed by no participant the reservation names as controller. */
   NOT_AUTHORIZED,

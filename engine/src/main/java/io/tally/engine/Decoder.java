@@ -128,7 +128,38 @@ final class Decoder {
         json.requireOnly(Set.of("id", "kind", "notAfter", "reservation"));
         return new Command.Cancel(identifier(json, "reservation", INSTRUCTION_ID));
       }
+      case "add-key", "revoke-key", "rotate-key" -> {
+        return keyCommand(kind, json);
+      }
       default -> throw new JsonException("unknown instruction kind \"" + kind + "\"");
+    }
+  }
+
+  /**
+   * A key change, the same JSON whether governance or the participant itself signs it: {@code
+   * add-key} {@code {participant, key}}, {@code revoke-key} {@code {participant, kid}}, {@code
+   * rotate-key} {@code {participant, key, revoke}}.
+   */
+  private Command keyCommand(String kind, JsonObject json) throws JsonException, Refused {
+    switch (kind) {
+      case "add-key" -> {
+        json.requireOnly(Set.of("id", "kind", "notAfter", "participant", "key"));
+        return new Command.AddKey(
+            identifier(json, "participant", Member.ID_PATTERN), key(json.object("key")));
+      }
+      case "revoke-key" -> {
+        json.requireOnly(Set.of("id", "kind", "notAfter", "participant", "kid"));
+        return new Command.RevokeKey(
+            identifier(json, "participant", Member.ID_PATTERN), json.string("kid"));
+      }
+      case "rotate-key" -> {
+        json.requireOnly(Set.of("id", "kind", "notAfter", "participant", "key", "revoke"));
+        return new Command.RotateKey(
+            identifier(json, "participant", Member.ID_PATTERN),
+            key(json.object("key")),
+            json.string("revoke"));
+      }
+      default -> throw new JsonException("unknown key change \"" + kind + "\"");
     }
   }
 
@@ -163,22 +194,8 @@ final class Decoder {
             List.copyOf(roles),
             List.copyOf(keys));
       }
-      case "add-key" -> {
-        json.requireOnly(Set.of("id", "kind", "notAfter", "participant", "key"));
-        return new Command.AddKey(
-            identifier(json, "participant", Member.ID_PATTERN), key(json.object("key")));
-      }
-      case "revoke-key" -> {
-        json.requireOnly(Set.of("id", "kind", "notAfter", "participant", "kid"));
-        return new Command.RevokeKey(
-            identifier(json, "participant", Member.ID_PATTERN), json.string("kid"));
-      }
-      case "rotate-key" -> {
-        json.requireOnly(Set.of("id", "kind", "notAfter", "participant", "key", "revoke"));
-        return new Command.RotateKey(
-            identifier(json, "participant", Member.ID_PATTERN),
-            key(json.object("key")),
-            json.string("revoke"));
+      case "add-key", "revoke-key", "rotate-key" -> {
+        return keyCommand(kind, json);
       }
       case "suspend-participant" -> {
         json.requireOnly(Set.of("id", "kind", "notAfter", "participant"));

@@ -183,14 +183,22 @@ public final class Engine {
     Code signatureCode = Code.ACCEPTED;
     List<String> signers = List.of();
     GeneralJws deferred = null;
+    List<VerificationKey> introduced = introducedKeys(decoded.command());
     try {
       if (governance) {
-        VerifiedJws verified = jws.verify(JwsType.GOVERNANCE, genesis.governance());
-        if (verified.signers().size() < genesis.governance().threshold()) {
+        VerifiedJws verified =
+            jws.verify(JwsType.GOVERNANCE, withIntroduced(genesis.governance(), introduced));
+        int administrators = 0;
+        for (VerificationKey key : verified.signers()) {
+          administrators += genesis.governance().memberByKeyId(key.keyId()).isPresent() ? 1 : 0;
+        }
+        if (administrators < genesis.governance().threshold()) {
           signatureCode = Code.GOVERNANCE_QUORUM_NOT_MET;
+        } else if (!possessionProven(introduced, keyIds(verified))) {
+          signatureCode = Code.KEY_POSSESSION_UNPROVEN;
         }
       } else {
-        signers = keyIds(jws.verify(JwsType.INSTRUCTION, directory()));
+        signers = keyIds(jws.verify(JwsType.INSTRUCTION, withIntroduced(directory(), introduced)));
       }
     } catch (VerificationException e) {
       if (!governance && e.reason() == Reason.SIGNER_UNKNOWN) {
@@ -236,6 +244,49 @@ public final class Engine {
 
   private KeyResolver directory() {
     return kid -> Optional.ofNullable(keyDirectory.get(kid));
+  }
+
+  /**
+   * The keys an entry brings into the directory (registration, add, rotate): each must sign the
+   * entry itself, proving possession of its private key, so no one can claim someone else's key.
+   */
+  private static List<VerificationKey> introducedKeys(@Nullable Command command) {
+    if (command instanceof Command.RegisterParticipant register) {
+      return register.keys();
+    } else if (command instanceof Command.AddKey add) {
+      return List.of(add.key());
+    } else if (command instanceof Command.RotateKey rotate) {
+      return List.of(rotate.key());
+    }
+    return List.of();
+  }
+
+  /** {@code known}, and the keys the entry introduces, which can only have signed it for proof. */
+  private static KeyResolver withIntroduced(KeyResolver known, List<VerificationKey> introduced) {
+    if (introduced.isEmpty()) {
+      return known;
+    }
+    return kid -> {
+      Optional<VerificationKey> key = known.find(kid);
+      if (key.isPresent()) {
+        return key;
+      }
+      for (VerificationKey candidate : introduced) {
+        if (candidate.keyId().equals(kid)) {
+          return Optional.of(candidate);
+        }
+      }
+      return Optional.empty();
+    };
+  }
+
+  private static boolean possessionProven(List<VerificationKey> introduced, List<String> signers) {
+    for (VerificationKey key : introduced) {
+      if (!signers.contains(key.keyId())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static List<String> keyIds(VerifiedJws verified) {
@@ -411,7 +462,12 @@ public final class Engine {
     code = entry.contentCode;
     Command command = entry.command;
     if (code.accepted() && command != null) {
-      code = run(id, command, signerParticipants, now);
+      String keysOf = keyChangeParticipant(command);
+      boolean ownChange = entry.kind == PreVerified.Kind.INSTRUCTION && keysOf != null;
+      code =
+          ownChange && !signerParticipants.contains(keysOf)
+              ? Code.OWNER_SIGNATURE_MISSING
+              : run(id, command, signerParticipants, now);
     }
     remember(new Remembered(id, contentHash, code, entry.offset, entry.notAfter));
     return outcome(entry, id, code);
@@ -427,15 +483,23 @@ public final class Engine {
     }
     List<String> keyIds = entry.signerKeyIds;
     GeneralJws deferred = entry.deferred;
+    List<VerificationKey> introduced = introducedKeys(entry.command);
     if (deferred != null) {
       try {
-        keyIds = keyIds(deferred.verify(JwsType.INSTRUCTION, directory()));
+        keyIds =
+            keyIds(deferred.verify(JwsType.INSTRUCTION, withIntroduced(directory(), introduced)));
       } catch (VerificationException e) {
         return code(e.reason());
       }
     }
+    if (!possessionProven(introduced, keyIds)) {
+      return Code.KEY_POSSESSION_UNPROVEN;
+    }
     for (String keyId : keyIds) {
       String owner = keyOwners.get(keyId);
+      if (owner == null && introduced.stream().anyMatch(k -> k.keyId().equals(keyId))) {
+        continue; // a new key's proof of possession: it speaks for nobody yet
+      }
       Participant participant = owner == null ? null : participants.get(owner);
       Participant.Key key = participant == null ? null : participant.keys.get(keyId);
       if (participant == null || key == null) {
@@ -449,6 +513,21 @@ public final class Engine {
       }
     }
     return Code.ACCEPTED;
+  }
+
+  /**
+   * The participant whose keys a key change concerns (signed as an instruction, it must carry a
+   * signature by a current key of that participant), or null for any other command.
+   */
+  private static @Nullable String keyChangeParticipant(Command command) {
+    if (command instanceof Command.AddKey add) {
+      return add.participant();
+    } else if (command instanceof Command.RotateKey rotate) {
+      return rotate.participant();
+    } else if (command instanceof Command.RevokeKey revoke) {
+      return revoke.participant();
+    }
+    return null;
   }
 
   private static Outcome outcome(PreVerified entry, @Nullable String id, Code code) {

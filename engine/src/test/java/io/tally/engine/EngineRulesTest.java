@@ -237,6 +237,94 @@ class EngineRulesTest {
   }
 
   @Nested
+  class OwnKeys {
+
+    final SigningKey next = TestNetwork.key("bank-a-next");
+
+    Code payWith(SigningKey key) {
+      return code(net.instruction(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 1)), key));
+    }
+
+    @Test
+    void aParticipantAddsAKeySignedByACurrentKeyAndTheNewOne() {
+      assertThat(code(net.instruction(net.addKey(net.id(), "bank-a", next), BANK_A, next)))
+          .isEqualTo(Code.ACCEPTED);
+      assertThat(payWith(next)).isEqualTo(Code.ACCEPTED);
+      assertThat(payWith(BANK_A)).isEqualTo(Code.ACCEPTED);
+    }
+
+    @Test
+    void aKeyAddedWithoutItsOwnSignatureIsKeyPossessionUnproven() {
+      assertThat(code(net.instruction(net.addKey(net.id(), "bank-a", next), BANK_A)))
+          .isEqualTo(Code.KEY_POSSESSION_UNPROVEN);
+      assertThat(payWith(next)).isEqualTo(Code.SIGNER_UNKNOWN);
+    }
+
+    @Test
+    void aKeyAddedWithoutACurrentKeyOfTheParticipantIsOwnerSignatureMissing() {
+      assertThat(code(net.instruction(net.addKey(net.id(), "bank-a", next), next)))
+          .isEqualTo(Code.OWNER_SIGNATURE_MISSING);
+      assertThat(code(net.instruction(net.addKey(net.id(), "bank-a", next), BANK_B, next)))
+          .isEqualTo(Code.OWNER_SIGNATURE_MISSING);
+      assertThat(payWith(next)).isEqualTo(Code.SIGNER_UNKNOWN);
+    }
+
+    @Test
+    void rotatingRetiresTheOldKey() {
+      assertThat(
+              code(
+                  net.instruction(
+                      net.rotateKey(net.id(), "bank-a", next, BANK_A.keyId()), BANK_A, next)))
+          .isEqualTo(Code.ACCEPTED);
+      assertThat(payWith(BANK_A)).isEqualTo(Code.KEY_REVOKED);
+      assertThat(payWith(next)).isEqualTo(Code.ACCEPTED);
+    }
+
+    @Test
+    void aParticipantRevokesItsOwnKeyWithAnotherCurrentKey() {
+      code(net.instruction(net.addKey(net.id(), "bank-a", next), BANK_A, next));
+      assertThat(code(net.instruction(net.revokeKey(net.id(), "bank-a", BANK_A.keyId()), next)))
+          .isEqualTo(Code.ACCEPTED);
+      assertThat(payWith(BANK_A)).isEqualTo(Code.KEY_REVOKED);
+      assertThat(payWith(next)).isEqualTo(Code.ACCEPTED);
+    }
+
+    @Test
+    void anotherParticipantCannotRevokeAKey() {
+      assertThat(code(net.instruction(net.revokeKey(net.id(), "bank-a", BANK_A.keyId()), BANK_B)))
+          .isEqualTo(Code.OWNER_SIGNATURE_MISSING);
+      assertThat(payWith(BANK_A)).isEqualTo(Code.ACCEPTED);
+    }
+
+    @Test
+    void aRegistrationNotSignedByTheKeyItRegistersIsKeyPossessionUnproven() {
+      assertThat(
+              code(
+                  net.governanceSignedBy(
+                      net.registerParticipant(net.id(), "bank-c", BANK_C),
+                      List.of(ADMIN_1, ADMIN_2))))
+          .isEqualTo(Code.KEY_POSSESSION_UNPROVEN);
+      assertThat(engine.participant("bank-c")).isEmpty();
+      assertThat(
+              code(
+                  net.governanceSignedBy(
+                      net.registerParticipant(net.id(), "bank-c", BANK_C),
+                      List.of(ADMIN_1, ADMIN_2, BANK_C))))
+          .isEqualTo(Code.ACCEPTED);
+    }
+
+    @Test
+    void aKeyProvingPossessionDoesNotCountAsAnAdministrator() {
+      assertThat(
+              code(
+                  net.governanceSignedBy(
+                      net.registerParticipant(net.id(), "bank-c", BANK_C),
+                      List.of(ADMIN_1, BANK_C))))
+          .isEqualTo(Code.GOVERNANCE_QUORUM_NOT_MET);
+    }
+  }
+
+  @Nested
   class Governance {
 
     @Test

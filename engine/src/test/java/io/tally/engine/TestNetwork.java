@@ -1,5 +1,9 @@
 package io.tally.engine;
 
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.codec.JsonException;
+import io.tally.protocol.codec.JsonObject;
+import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.codec.JsonWriter;
 import io.tally.protocol.codec.Sha256;
 import io.tally.protocol.envelope.Envelope;
@@ -11,11 +15,14 @@ import io.tally.protocol.genesis.Member;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
+import io.tally.protocol.keys.Jwk;
 import io.tally.protocol.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -27,9 +34,14 @@ public final class TestNetwork {
 
   public static final long T0 = 1_764_000_000_000L;
 
+  private static final Map<String, SigningKey> KEYS_BY_ID = new ConcurrentHashMap<>();
+
   public static SigningKey key(String name) {
-    return SigningKey.fromSeed(
-        Sha256.of(("tally-engine-test-" + name).getBytes(StandardCharsets.UTF_8)).toBytes());
+    SigningKey key =
+        SigningKey.fromSeed(
+            Sha256.of(("tally-engine-test-" + name).getBytes(StandardCharsets.UTF_8)).toBytes());
+    KEYS_BY_ID.put(key.keyId(), key);
+    return key;
   }
 
   public static final SigningKey ADMIN_1 = key("admin-1");
@@ -116,14 +128,50 @@ public final class TestNetwork {
     return record(gateway.next(EnvelopeType.INSTRUCTION, jws.toBytes()));
   }
 
-  /** A governance change approved by {@code admins}, sealed by identity-service. */
+  /**
+   * A governance change approved by {@code admins}, sealed by identity-service; every key the
+   * change brings in (registration, add, rotate) signs too, as its proof of possession.
+   */
   public LogRecord governance(byte[] payload, SigningKey... admins) {
+    List<SigningKey> signers = new ArrayList<>(Arrays.asList(admins));
+    for (SigningKey key : introducedKeys(payload)) {
+      if (!signers.contains(key)) {
+        signers.add(key);
+      }
+    }
+    return governanceSignedBy(payload, signers);
+  }
+
+  /** A governance change signed by exactly {@code signers}: no proof of possession is added. */
+  public LogRecord governanceSignedBy(byte[] payload, List<SigningKey> signers) {
     GeneralJws jws =
         GeneralJws.combine(
-            Arrays.stream(admins)
-                .map(k -> CompactJws.sign(JwsType.GOVERNANCE, payload, k))
-                .toList());
+            signers.stream().map(k -> CompactJws.sign(JwsType.GOVERNANCE, payload, k)).toList());
     return record(identity.next(EnvelopeType.GOVERNANCE, jws.toBytes()));
+  }
+
+  /** The keys made by {@link #key} that a payload's {@code keys} or {@code key} member names. */
+  private static List<SigningKey> introducedKeys(byte[] payload) {
+    List<SigningKey> keys = new ArrayList<>();
+    try {
+      JsonObject json = JsonReader.parseObject(payload, 8);
+      List<Object> jwks = new ArrayList<>();
+      if (json.has("keys")) {
+        jwks.addAll(json.array("keys", 64));
+      }
+      if (json.has("key")) {
+        jwks.add(json.object("key"));
+      }
+      for (Object jwk : jwks) {
+        SigningKey key = KEYS_BY_ID.get(Jwk.read((JsonObject) jwk).keyId());
+        if (key != null) {
+          keys.add(key);
+        }
+      }
+    } catch (JsonException | VerificationException e) {
+      // Not a payload with keys (tests also send malformed ones): nothing to prove.
+    }
+    return keys;
   }
 
   public LogRecord cut(long height) {
