@@ -183,7 +183,7 @@ public final class Engine {
     Code signatureCode = Code.ACCEPTED;
     List<String> signers = List.of();
     GeneralJws deferred = null;
-    List<VerificationKey> introduced = introducedKeys(decoded.command());
+    List<VerificationKey> introduced = GovernanceProposal.introducedKeys(decoded.command());
     try {
       if (governance) {
         VerifiedJws verified =
@@ -244,21 +244,6 @@ public final class Engine {
 
   private KeyResolver directory() {
     return kid -> Optional.ofNullable(keyDirectory.get(kid));
-  }
-
-  /**
-   * The keys an entry brings into the directory (registration, add, rotate): each must sign the
-   * entry itself, proving possession of its private key, so no one can claim someone else's key.
-   */
-  private static List<VerificationKey> introducedKeys(@Nullable Command command) {
-    if (command instanceof Command.RegisterParticipant register) {
-      return register.keys();
-    } else if (command instanceof Command.AddKey add) {
-      return List.of(add.key());
-    } else if (command instanceof Command.RotateKey rotate) {
-      return List.of(rotate.key());
-    }
-    return List.of();
   }
 
   /** {@code known}, and the keys the entry introduces, which can only have signed it for proof. */
@@ -483,7 +468,7 @@ public final class Engine {
     }
     List<String> keyIds = entry.signerKeyIds;
     GeneralJws deferred = entry.deferred;
-    List<VerificationKey> introduced = introducedKeys(entry.command);
+    List<VerificationKey> introduced = GovernanceProposal.introducedKeys(entry.command);
     if (deferred != null) {
       try {
         keyIds =

@@ -5,6 +5,7 @@ import io.tally.engine.Rules;
 import io.tally.ledger.blocks.application.CommitCertifiedBlocks;
 import io.tally.ledger.blocks.application.LedgerStatus;
 import io.tally.ledger.config.LedgerProperties;
+import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
@@ -12,6 +13,7 @@ import io.tally.service.GenesisKeys;
 import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
+import io.tally.service.OutboxRelay;
 import io.tally.service.ParallelPreVerifier;
 import io.tally.service.TallyTopics;
 import java.time.Clock;
@@ -94,7 +96,11 @@ class LedgerConfiguration {
             jdbc,
             kafka,
             new EnvelopeWriter(properties.instanceId(), clock.millis(), instanceKey),
+            EnvelopeType.FINALIZED,
+            "outbox",
+            "int8send(height)", // the height, 8 bytes big-endian
             properties.finalizedTopic(),
+            null,
             properties.sendTimeout());
     CommitCertifiedBlocks loop =
         new CommitCertifiedBlocks(
