@@ -1,5 +1,6 @@
 package io.tally.engine;
 
+import io.tally.protocol.Limits;
 import io.tally.protocol.codec.JsonException;
 import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.keys.VerificationKey;
@@ -55,7 +56,7 @@ public final class GovernanceProposal {
     }
     String kind;
     try {
-      kind = JsonReader.parseObject(payload, 2).string("kind");
+      kind = JsonReader.parseObject(payload, Limits.JSON_DEPTH_MAX).string("kind");
     } catch (JsonException e) {
       throw new Refused(Code.MALFORMED, String.valueOf(e.getMessage()));
     }

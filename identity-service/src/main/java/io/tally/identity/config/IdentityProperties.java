@@ -1,0 +1,24 @@
+package io.tally.identity.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of one identity-service instance ({@code tally.identity.*}).
+ *
+ * @param genesisFile the network's {@code network.json}
+ * @param instanceId this process's id in the genesis instances: seals the entries it publishes
+ * @param instanceKeyFile the instance's private key (PKCS#8 PEM)
+ * @param shard the log partition governance entries go to
+ * @param logTopic the log topic ({@code tally.log})
+ * @param sendTimeout how long a publish may wait for the broker's acknowledgement
+ */
+@ConfigurationProperties("tally.identity")
+public record IdentityProperties(
+    Path genesisFile,
+    String instanceId,
+    Path instanceKeyFile,
+    int shard,
+    String logTopic,
+    Duration sendTimeout) {}

@@ -1,0 +1,105 @@
+package io.tally.identity.governance.infrastructure;
+
+import io.tally.engine.Rules;
+import io.tally.identity.config.IdentityProperties;
+import io.tally.identity.governance.application.GovernanceDesk;
+import io.tally.identity.governance.infrastructure.persistence.ApprovalJpaRepository;
+import io.tally.identity.governance.infrastructure.persistence.ProposalJpaRepository;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.keys.SigningKey;
+import io.tally.service.GenesisKeys;
+import io.tally.service.KafkaSettings;
+import io.tally.service.LoopRunner;
+import io.tally.service.OutboxRelay;
+import io.tally.service.TallyTopics;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Explicit wiring of identity-service. */
+@Configuration(proxyBeanMethods = false)
+class IdentityConfiguration {
+
+  @Bean
+  Genesis genesis(IdentityProperties properties) {
+    return GenesisKeys.genesis(properties.genesisFile());
+  }
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  KafkaAdmin.NewTopics tallyTopics(IdentityProperties properties) {
+    return new KafkaAdmin.NewTopics(TallyTopics.log(properties.logTopic()));
+  }
+
+  @Bean
+  KafkaTemplate<byte[], byte[]> kafkaTemplate(
+      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      IdentityProperties properties) {
+    return new KafkaTemplate<>(
+        new DefaultKafkaProducerFactory<>(
+            KafkaSettings.producer(
+                bootstrapServers, properties.instanceId(), properties.sendTimeout()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer()));
+  }
+
+  @Bean
+  OutboxRelay outboxRelay(
+      IdentityProperties properties,
+      Genesis genesis,
+      KafkaTemplate<byte[], byte[]> kafka,
+      JdbcTemplate jdbc,
+      Clock clock) {
+    SigningKey instanceKey =
+        GenesisKeys.memberKey(
+            genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
+    // A restarted instance opens a new epoch instead of remembering its sequence numbers.
+    return new OutboxRelay(
+        jdbc,
+        kafka,
+        new EnvelopeWriter(properties.instanceId(), clock.millis(), instanceKey),
+        EnvelopeType.GOVERNANCE,
+        "outbox",
+        "convert_to(proposal_id, 'UTF8')",
+        properties.logTopic(),
+        properties.shard(),
+        properties.sendTimeout());
+  }
+
+  @Bean
+  LoopRunner identityRunner(OutboxRelay relay) {
+    return new LoopRunner(
+        List.of(new LoopRunner.Loop("outbox-relay", relay, relay::stop)),
+        Executors.newSingleThreadExecutor());
+  }
+
+  @Bean
+  GovernanceDesk governanceDesk(
+      Genesis genesis,
+      ProposalJpaRepository proposals,
+      ApprovalJpaRepository approvals,
+      JdbcTemplate jdbc,
+      TransactionTemplate transactions,
+      Clock clock,
+      OutboxRelay relay) {
+    return new GovernanceDesk(
+        genesis,
+        Rules.DEFAULT,
+        new JpaProposalStore(proposals, approvals, jdbc, transactions, clock, relay::wake));
+  }
+}

@@ -1,0 +1,36 @@
+package io.tally.identity.governance.web;
+
+import io.tally.identity.governance.domain.Refusal;
+import java.net.URI;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every refusal as RFC 9457 Problem Details with a stable {@code type} naming its rule ({@code
+ * urn:tally:problem:key-possession-unproven}, ...); Spring MVC's own errors (unreadable body, wrong
+ * content type) keep its standard Problem Details.
+ */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+  @ExceptionHandler
+  ProblemDetail refused(Refusal refusal) {
+    HttpStatus status =
+        switch (refusal.reason()) {
+          case MALFORMED, KEY_POSSESSION_UNPROVEN -> HttpStatus.BAD_REQUEST;
+          case SIGNATURE_INVALID -> HttpStatus.UNAUTHORIZED;
+          case NOT_AN_ADMINISTRATOR -> HttpStatus.FORBIDDEN;
+          case ALREADY_APPROVED, ID_CONFLICT -> HttpStatus.CONFLICT;
+          case UNKNOWN_PROPOSAL -> HttpStatus.NOT_FOUND;
+        };
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, refusal.getMessage());
+    String code = refusal.reason().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    problem.setType(URI.create("urn:tally:problem:" + code));
+    problem.setTitle(refusal.reason().name());
+    return problem;
+  }
+}

@@ -1,0 +1,97 @@
+package io.tally.identity.governance.web;
+
+import io.tally.identity.governance.application.GovernanceDesk;
+import io.tally.identity.governance.application.ProposalStore;
+import io.tally.identity.governance.domain.Refusal;
+import java.net.URI;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Proposals and their approvals. */
+@RestController
+@RequestMapping("/v1/proposals")
+class ProposalController {
+
+  /**
+   * A new proposal: the governance payload (base64url of the exact JSON bytes) and, for a change
+   * that brings keys in, each key's compact JWS ({@code typ tally-governance+jws}) over it.
+   */
+  record NewProposal(@Nullable String payload, @Nullable List<String> proofs) {}
+
+  /** An approval: an administrator's compact JWS over the proposal's payload. */
+  record NewApproval(@Nullable String approval) {}
+
+  /** A proposal as the desk holds it. */
+  record ProposalResponse(
+      String id,
+      String kind,
+      String status,
+      String payload,
+      int threshold,
+      List<String> approvedBy) {}
+
+  /** A page of proposals by id; {@code next} is the cursor, or null. */
+  record ProposalPage(List<ProposalResponse> proposals, @Nullable String next) {}
+
+  private static final int PAGE_MAX = 100;
+
+  private final GovernanceDesk desk;
+
+  ProposalController(GovernanceDesk desk) {
+    this.desk = desk;
+  }
+
+  @PostMapping
+  ResponseEntity<ProposalResponse> propose(@RequestBody NewProposal proposal) throws Refusal {
+    if (proposal.payload() == null) {
+      throw new Refusal(Refusal.Reason.MALFORMED, "payload is required");
+    }
+    ProposalStore.Stored stored =
+        desk.propose(proposal.payload(), proposal.proofs() == null ? List.of() : proposal.proofs());
+    return ResponseEntity.created(URI.create("/v1/proposals/" + stored.id()))
+        .body(response(stored));
+  }
+
+  @GetMapping("/{id}")
+  ProposalResponse proposal(@PathVariable String id) throws Refusal {
+    return response(desk.find(id));
+  }
+
+  @GetMapping
+  ProposalPage proposals(
+      @RequestParam(defaultValue = "") String after, @RequestParam(defaultValue = "20") int limit)
+      throws Refusal {
+    if (limit < 1 || limit > PAGE_MAX) {
+      throw new Refusal(Refusal.Reason.MALFORMED, "limit must be between 1 and " + PAGE_MAX);
+    }
+    List<ProposalResponse> page = desk.list(after, limit).stream().map(this::response).toList();
+    return new ProposalPage(page, page.size() < limit ? null : page.get(page.size() - 1).id());
+  }
+
+  @PostMapping("/{id}/approvals")
+  ProposalResponse approve(@PathVariable String id, @RequestBody NewApproval approval)
+      throws Refusal {
+    if (approval.approval() == null) {
+      throw new Refusal(Refusal.Reason.MALFORMED, "approval is required");
+    }
+    return response(desk.approve(id, approval.approval()));
+  }
+
+  private ProposalResponse response(ProposalStore.Stored stored) {
+    return new ProposalResponse(
+        stored.id(),
+        stored.kind(),
+        stored.status().name(),
+        stored.payload(),
+        desk.threshold(),
+        stored.approvals().stream().map(ProposalStore.Approval::administrator).toList());
+  }
+}

@@ -1,0 +1,254 @@
+package io.tally.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.engine.BlockResult;
+import io.tally.engine.Code;
+import io.tally.engine.Engine;
+import io.tally.engine.LogRecord;
+import io.tally.engine.Outcome;
+import io.tally.engine.Rules;
+import io.tally.engine.TestNetwork;
+import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.jws.CompactJws;
+import io.tally.protocol.jws.JwsType;
+import io.tally.protocol.keys.PrivateKeyFile;
+import io.tally.protocol.keys.SigningKey;
+import io.tally.testing.LocalKafka;
+import io.tally.testing.LocalPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * identity-service as a Spring application on a real Kafka broker (KRaft, in process, 127.0.0.1)
+ * and a real PostgreSQL. What reaches the log is checked with the engine the validators run.
+ */
+class IdentityServiceIT {
+
+  static LocalKafka kafka;
+  static LocalPostgres postgres;
+  static String database;
+  static ConfigurableApplicationContext identity;
+  static final TestNetwork net = new TestNetwork();
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final JsonMapper json = JsonMapper.builder().build();
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = LocalKafka.start();
+    postgres = LocalPostgres.start();
+    database = postgres.createDatabase("identity");
+    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+    PrivateKeyFile.write(TestNetwork.IDENTITY, dir.resolve("identity.key"));
+    identity = startIdentity();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (identity != null) {
+      identity.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  static ConfigurableApplicationContext startIdentity() {
+    Map<String, String> properties = new HashMap<>();
+    properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    properties.put("spring.datasource.url", database);
+    properties.put("server.port", "0");
+    properties.put("tally.identity.genesis-file", dir.resolve("network.json").toString());
+    properties.put("tally.identity.instance-id", "identity-1");
+    properties.put("tally.identity.instance-key-file", dir.resolve("identity.key").toString());
+    // Arguments, not default properties: they must win over identity-service.yml.
+    return IdentityServiceApplication.builder()
+        .run(
+            properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new));
+  }
+
+  static HttpResponse<String> post(String path, String body) throws Exception {
+    String port = identity.getEnvironment().getProperty("local.server.port");
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String problemType(HttpResponse<String> response) {
+    return json.readTree(response.body()).get("type").asString();
+  }
+
+  static String proposal(byte[] payload, SigningKey... proofs) {
+    StringBuilder body = new StringBuilder("{\"payload\":\"" + Base64Url.encode(payload) + "\"");
+    body.append(",\"proofs\":[");
+    for (int i = 0; i < proofs.length; i++) {
+      body.append(i == 0 ? "" : ",").append('"').append(sign(payload, proofs[i])).append('"');
+    }
+    return body.append("]}").toString();
+  }
+
+  static String sign(byte[] payload, SigningKey key) {
+    return CompactJws.sign(JwsType.GOVERNANCE, payload, key).serialize();
+  }
+
+  static HttpResponse<String> approve(String id, String jws) throws Exception {
+    return post("/v1/proposals/" + id + "/approvals", "{\"approval\":\"" + jws + "\"}");
+  }
+
+  /** Governance records identity-1 wrote to the log. */
+  static List<ConsumerRecord<byte[], byte[]>> governanceRecords() throws Exception {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition("tally.log", 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = Objects.requireNonNull(consumer.endOffsets(List.of(partition)).get(partition));
+      while (consumer.position(partition) < end) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
+          if (envelope.type() == EnvelopeType.GOVERNANCE) {
+            records.add(record);
+          }
+        }
+      }
+    }
+    return records;
+  }
+
+  @Test
+  void aRegistrationNotSignedByTheKeyItRegistersIsRefused() throws Exception {
+    net.now = System.currentTimeMillis();
+    byte[] payload = net.registerParticipant(net.id(), "bank-d", TestNetwork.key("bank-d"));
+    HttpResponse<String> unsigned = post("/v1/proposals", proposal(payload));
+    assertThat(unsigned.statusCode()).isEqualTo(400);
+    assertThat(unsigned.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(problemType(unsigned)).isEqualTo("urn:tally:problem:key-possession-unproven");
+    assertThat(json.readTree(unsigned.body()).get("detail").asString())
+        .contains("did not sign the proposal");
+
+    HttpResponse<String> signedByAnother =
+        post("/v1/proposals", proposal(payload, TestNetwork.BANK_A));
+    assertThat(signedByAnother.statusCode()).as(signedByAnother.body()).isEqualTo(400);
+    assertThat(problemType(signedByAnother)).as(signedByAnother.body()).isNotNull();
+    assertThat(problemType(signedByAnother)).isEqualTo("urn:tally:problem:key-possession-unproven");
+
+    HttpResponse<String> notBase64 = post("/v1/proposals", "{\"payload\":\"%%%\"}");
+    assertThat(notBase64.statusCode()).isEqualTo(400);
+    assertThat(problemType(notBase64)).isEqualTo("urn:tally:problem:malformed");
+    assertThat(post("/v1/proposals", "{not json").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void gApprovalsPublishExactlyOneEntryAcrossARestartAndFewerPublishNothing() throws Exception {
+    net.now = System.currentTimeMillis();
+    String id = net.id() + "-" + net.now;
+    byte[] payload = net.registerParticipant(id, "bank-c", TestNetwork.BANK_C);
+    HttpResponse<String> created = post("/v1/proposals", proposal(payload, TestNetwork.BANK_C));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Location")).hasValue("/v1/proposals/" + id);
+    // Proposing the same content again is harmless; other content under the id is a conflict.
+    assertThat(post("/v1/proposals", proposal(payload, TestNetwork.BANK_C)).statusCode())
+        .isEqualTo(201);
+    byte[] other = net.registerParticipant(id, "bank-e", TestNetwork.key("bank-e"));
+    assertThat(problemType(post("/v1/proposals", proposal(other, TestNetwork.key("bank-e")))))
+        .isEqualTo("urn:tally:problem:id-conflict");
+
+    HttpResponse<String> first = approve(id, sign(payload, TestNetwork.ADMIN_1));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    JsonNode afterFirst = json.readTree(first.body());
+    assertThat(afterFirst.get("status").asString()).isEqualTo("OPEN");
+    assertThat(afterFirst.get("threshold").asInt()).isEqualTo(2);
+
+    // Approvals that do not count.
+    String forged = sign(payload, TestNetwork.ADMIN_2);
+    char last = forged.charAt(forged.length() - 2);
+    forged =
+        forged.substring(0, forged.length() - 2)
+            + (last == 'A' ? 'B' : 'A')
+            + forged.charAt(forged.length() - 1);
+    HttpResponse<String> forgedApproval = approve(id, forged);
+    assertThat(forgedApproval.statusCode()).isEqualTo(401);
+    assertThat(problemType(forgedApproval)).isEqualTo("urn:tally:problem:signature-invalid");
+    HttpResponse<String> overOtherBytes = approve(id, sign(other, TestNetwork.ADMIN_2));
+    assertThat(overOtherBytes.statusCode()).isEqualTo(401);
+    HttpResponse<String> notAdministrator = approve(id, sign(payload, TestNetwork.BANK_A));
+    assertThat(notAdministrator.statusCode()).isEqualTo(403);
+    assertThat(problemType(notAdministrator)).isEqualTo("urn:tally:problem:not-an-administrator");
+    HttpResponse<String> twice = approve(id, sign(payload, TestNetwork.ADMIN_1));
+    assertThat(twice.statusCode()).isEqualTo(409);
+    assertThat(problemType(twice)).isEqualTo("urn:tally:problem:already-approved");
+    assertThat(approve("no-such-proposal", sign(payload, TestNetwork.ADMIN_2)).statusCode())
+        .isEqualTo(404);
+
+    Thread.sleep(500); // the relay polls every 50 ms: g - 1 approvals must have published nothing
+    assertThat(governanceRecords()).isEmpty();
+
+    // A restart between the approvals changes nothing: they are in the database.
+    identity.close();
+    identity = startIdentity();
+
+    HttpResponse<String> second = approve(id, sign(payload, TestNetwork.ADMIN_2));
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(json.readTree(second.body()).get("status").asString()).isEqualTo("APPROVED");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (governanceRecords().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    // A third approval is recorded but publishes nothing more.
+    assertThat(approve(id, sign(payload, TestNetwork.ADMIN_3)).statusCode()).isEqualTo(200);
+    Thread.sleep(500);
+    List<ConsumerRecord<byte[], byte[]>> published = governanceRecords();
+    assertThat(published).hasSize(1);
+
+    // The validators' engine accepts the entry: g administrators and the key's own signature.
+    ConsumerRecord<byte[], byte[]> record = published.get(0);
+    assertThat(Envelope.open(record.value(), TestNetwork.GENESIS.instances()).producer())
+        .isEqualTo("identity-1");
+    Engine engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
+    BlockResult block =
+        engine.execute(List.of(new LogRecord(record.offset(), record.timestamp(), record.value())));
+    assertThat(block.outcomes()).extracting(Outcome::code).containsExactly(Code.ACCEPTED);
+    assertThat(engine.participant("bank-c")).isPresent();
+  }
+}
