@@ -1088,6 +1088,11 @@ public final class Engine {
     return sortedValues(accounts).stream().map(Account::view).toList();
   }
 
+  /** The ids of all participants, sorted. */
+  public List<String> participantIds() {
+    return sortedValues(participants).stream().map(p -> p.id).toList();
+  }
+
   public Optional<ParticipantView> participant(String id) {
     Participant participant = participants.get(id);
     if (participant == null) {

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param instanceKeyFile the instance's private key (PKCS#8 PEM)
  * @param shard the log partition governance entries go to
  * @param logTopic the log topic ({@code tally.log})
+ * @param finalizedTopic the finality events ({@code tally.finalized}) the directory follows
  * @param sendTimeout how long a publish may wait for the broker's acknowledgement
  */
 @ConfigurationProperties("tally.identity")
@@ -21,4 +22,5 @@ public record IdentityProperties(
     Path instanceKeyFile,
     int shard,
     String logTopic,
+    String finalizedTopic,
     Duration sendTimeout) {}

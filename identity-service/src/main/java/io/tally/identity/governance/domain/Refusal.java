@@ -23,7 +23,9 @@ public final class Refusal extends Exception {
     /** Another proposal with this id but other content exists. */
     ID_CONFLICT,
     /** No proposal has this id. */
-    UNKNOWN_PROPOSAL
+    UNKNOWN_PROPOSAL,
+    /** No finalized block registers this participant. */
+    UNKNOWN_PARTICIPANT
   }
 
   private final Reason reason;

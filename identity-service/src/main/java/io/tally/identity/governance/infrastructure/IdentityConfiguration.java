@@ -2,6 +2,8 @@ package io.tally.identity.governance.infrastructure;
 
 import io.tally.engine.Rules;
 import io.tally.identity.config.IdentityProperties;
+import io.tally.identity.directory.application.FollowFinalizedBlocks;
+import io.tally.identity.directory.infrastructure.KafkaFinalityReader;
 import io.tally.identity.governance.application.GovernanceDesk;
 import io.tally.identity.governance.infrastructure.persistence.ApprovalJpaRepository;
 import io.tally.identity.governance.infrastructure.persistence.ProposalJpaRepository;
@@ -10,18 +12,23 @@ import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.service.GenesisKeys;
+import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.OutboxRelay;
+import io.tally.service.ParallelPreVerifier;
 import io.tally.service.TallyTopics;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -43,7 +50,8 @@ class IdentityConfiguration {
 
   @Bean
   KafkaAdmin.NewTopics tallyTopics(IdentityProperties properties) {
-    return new KafkaAdmin.NewTopics(TallyTopics.log(properties.logTopic()));
+    return new KafkaAdmin.NewTopics(
+        TallyTopics.log(properties.logTopic()), TallyTopics.finalized(properties.finalizedTopic()));
   }
 
   @Bean
@@ -82,10 +90,49 @@ class IdentityConfiguration {
   }
 
   @Bean
-  LoopRunner identityRunner(OutboxRelay relay) {
+  DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(
+      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+    return new DefaultKafkaConsumerFactory<>(
+        KafkaSettings.consumer(bootstrapServers),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  @Bean
+  ExecutorService directoryVerifiers() {
+    return Executors.newFixedThreadPool(2);
+  }
+
+  @Bean
+  FollowFinalizedBlocks directory(
+      IdentityProperties properties,
+      Genesis genesis,
+      DefaultKafkaConsumerFactory<byte[], byte[]> consumers,
+      ExecutorService directoryVerifiers) {
+    String clientId = properties.instanceId();
+    return new FollowFinalizedBlocks(
+        genesis,
+        properties.shard(),
+        () ->
+            new KafkaLogReader(
+                consumers.createConsumer(null, clientId, "-log"),
+                properties.logTopic(),
+                properties.shard()),
+        () ->
+            new KafkaFinalityReader(
+                consumers.createConsumer(null, clientId, "-finalized"),
+                properties.finalizedTopic()),
+        new ParallelPreVerifier(directoryVerifiers));
+  }
+
+  @Bean
+  LoopRunner identityRunner(
+      OutboxRelay relay, FollowFinalizedBlocks directory, ExecutorService directoryVerifiers) {
     return new LoopRunner(
-        List.of(new LoopRunner.Loop("outbox-relay", relay, relay::stop)),
-        Executors.newSingleThreadExecutor());
+        List.of(
+            new LoopRunner.Loop("outbox-relay", relay, relay::stop),
+            new LoopRunner.Loop("directory", directory, directory::stop)),
+        directoryVerifiers);
   }
 
   @Bean

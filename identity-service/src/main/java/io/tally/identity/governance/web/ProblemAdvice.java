@@ -25,7 +25,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
           case SIGNATURE_INVALID -> HttpStatus.UNAUTHORIZED;
           case NOT_AN_ADMINISTRATOR -> HttpStatus.FORBIDDEN;
           case ALREADY_APPROVED, ID_CONFLICT -> HttpStatus.CONFLICT;
-          case UNKNOWN_PROPOSAL -> HttpStatus.NOT_FOUND;
+          case UNKNOWN_PROPOSAL, UNKNOWN_PARTICIPANT -> HttpStatus.NOT_FOUND;
         };
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, refusal.getMessage());
     String code = refusal.reason().name().toLowerCase(Locale.ROOT).replace('_', '-');

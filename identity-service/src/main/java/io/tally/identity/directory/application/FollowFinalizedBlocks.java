@@ -1,0 +1,206 @@
+package io.tally.identity.directory.application;
+
+import io.tally.engine.BlockResult;
+import io.tally.engine.Engine;
+import io.tally.engine.LogRecord;
+import io.tally.engine.ParticipantView;
+import io.tally.engine.PreVerified;
+import io.tally.engine.Rules;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.QuorumCertificate;
+import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.codec.JsonException;
+import io.tally.protocol.codec.JsonObject;
+import io.tally.protocol.codec.JsonReader;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.genesis.Genesis;
+import io.tally.service.LogReader;
+import io.tally.service.ParallelPreVerifier;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the log with an engine replica and exposes its state only as of certified blocks: after
+ * each block it computes, it reads finality events until one for that height brings a certificate
+ * that verifies against the genesis over exactly the header it computed. A certificate over another
+ * header stops it (the directory then stays at the last certified height and says why).
+ *
+ * <p>It keeps no state of its own: on start it replays the log from the beginning.
+ */
+public final class FollowFinalizedBlocks implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(FollowFinalizedBlocks.class);
+  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration BACKOFF = Duration.ofSeconds(1);
+
+  private final Genesis genesis;
+  private final int shard;
+  private final Supplier<LogReader> logReaders;
+  private final Supplier<FinalityReader> finalityReaders;
+  private final ParallelPreVerifier verifiers;
+  private final Object lock = new Object();
+  private Engine engine;
+  private long certifiedHeight;
+  private volatile @Nullable String halted;
+  private volatile boolean stopping;
+
+  public FollowFinalizedBlocks(
+      Genesis genesis,
+      int shard,
+      Supplier<LogReader> logReaders,
+      Supplier<FinalityReader> finalityReaders,
+      ParallelPreVerifier verifiers) {
+    this.genesis = genesis;
+    this.shard = shard;
+    this.logReaders = logReaders;
+    this.finalityReaders = finalityReaders;
+    this.verifiers = verifiers;
+    this.engine = new Engine(genesis, Rules.DEFAULT, shard);
+  }
+
+  public void stop() {
+    stopping = true;
+  }
+
+  /** A participant as of the last certified block. */
+  public Optional<ParticipantView> participant(String id) {
+    synchronized (lock) {
+      return engine.participant(id);
+    }
+  }
+
+  /** All participant ids as of the last certified block, sorted. */
+  public List<String> participantIds() {
+    synchronized (lock) {
+      return engine.participantIds();
+    }
+  }
+
+  public long certifiedHeight() {
+    synchronized (lock) {
+      return certifiedHeight;
+    }
+  }
+
+  /** Why following stopped for good, or null. */
+  public @Nullable String halted() {
+    return halted;
+  }
+
+  @Override
+  public void run() {
+    while (!stopping && halted == null) {
+      try {
+        follow();
+      } catch (RuntimeException e) {
+        log.error("following finalized blocks failed; replaying from the start in {}", BACKOFF, e);
+        pause();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void follow() throws InterruptedException {
+    synchronized (lock) {
+      engine = new Engine(genesis, Rules.DEFAULT, shard);
+      certifiedHeight = 0;
+    }
+    Map<Long, byte[]> finalized = new HashMap<>();
+    try (LogReader logReader = logReaders.get();
+        FinalityReader finalityReader = finalityReaders.get()) {
+      logReader.seek(0);
+      ArrayDeque<LogRecord> pending = new ArrayDeque<>();
+      ArrayDeque<PreVerified> verified = new ArrayDeque<>();
+      while (!stopping && halted == null) {
+        if (pending.isEmpty()) {
+          List<LogRecord> batch = logReader.poll(POLL);
+          pending.addAll(batch);
+          synchronized (lock) {
+            verified.addAll(verifiers.preVerify(engine, batch));
+          }
+        }
+        while (!pending.isEmpty()) {
+          pending.poll();
+          PreVerified next = verified.poll();
+          Optional<BlockResult> block;
+          synchronized (lock) {
+            block = engine.offer(next);
+          }
+          if (block.isPresent()) {
+            awaitCertificate(block.get().header(), finalized, finalityReader);
+            if (halted != null || stopping) {
+              return;
+            }
+          }
+        }
+        readFinality(finalityReader, finalized);
+      }
+    }
+  }
+
+  /** Holds the directory at the previous height until {@code header} is certified. */
+  private void awaitCertificate(
+      BlockHeader header, Map<Long, byte[]> finalized, FinalityReader reader) {
+    while (!stopping) {
+      byte[] certificate = finalized.remove(header.height());
+      if (certificate != null) {
+        try {
+          QuorumCertificate.parse(certificate).verify(genesis.validators(), header);
+          synchronized (lock) {
+            certifiedHeight = header.height();
+          }
+          return;
+        } catch (VerificationException e) {
+          halted =
+              "the certificate of height "
+                  + header.height()
+                  + " does not certify the header this replica computed: "
+                  + e.getMessage();
+          log.error("HALT: {}", halted);
+          return;
+        }
+      }
+      readFinality(reader, finalized);
+    }
+  }
+
+  /** Reads finality events into {@code finalized} (height to certificate bytes). */
+  private void readFinality(FinalityReader reader, Map<Long, byte[]> finalized) {
+    for (byte[] value : reader.poll(POLL)) {
+      try {
+        Envelope envelope = Envelope.open(value, genesis.instances());
+        if (envelope.type() != EnvelopeType.FINALIZED) {
+          continue;
+        }
+        JsonObject event = JsonReader.parseObject(envelope.body(), 2);
+        long height = event.integer("height");
+        if (height > certifiedHeight()) {
+          finalized.put(height, Base64Url.decode(event.string("certificate")));
+        }
+      } catch (VerificationException | JsonException | IllegalArgumentException e) {
+        log.warn("skipping an unreadable finality event: {}", e.getMessage());
+      }
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(BACKOFF.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.tally.identity.directory.web;
+
+import io.tally.engine.ParticipantView;
+import io.tally.identity.directory.application.FollowFinalizedBlocks;
+import io.tally.identity.governance.domain.Refusal;
+import io.tally.protocol.keys.Jwk;
+import io.tally.protocol.keys.Jwks;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Participants as of the last finalized block ({@code asOfHeight}): a participant appears only once
+ * its registration is certified, and a revoked key disappears from its JWKS only then.
+ */
+@RestController
+@RequestMapping("/v1/participants")
+class DirectoryController {
+
+  /** The participant ids, sorted. */
+  record ParticipantList(long asOfHeight, List<String> participants) {}
+
+  /** One participant; {@code keys} is its JWKS (current keys only). */
+  record ParticipantResponse(
+      String id,
+      String name,
+      List<String> roles,
+      boolean suspended,
+      List<String> currentKeyIds,
+      List<String> revokedKeyIds,
+      long asOfHeight) {}
+
+  private final FollowFinalizedBlocks directory;
+
+  DirectoryController(FollowFinalizedBlocks directory) {
+    this.directory = directory;
+  }
+
+  @GetMapping
+  ParticipantList participants() {
+    return new ParticipantList(directory.certifiedHeight(), directory.participantIds());
+  }
+
+  @GetMapping("/{id}")
+  ParticipantResponse participant(@PathVariable String id) throws Refusal {
+    long height = directory.certifiedHeight();
+    ParticipantView view = find(id);
+    return new ParticipantResponse(
+        view.id(),
+        view.name(),
+        view.roles(),
+        view.suspended(),
+        view.currentKeys().stream().map(k -> k.keyId()).toList(),
+        view.revokedKeyIds(),
+        height);
+  }
+
+  /** The participant's current public keys as a JWK Set (RFC 7517). */
+  @GetMapping(value = "/{id}/jwks", produces = MediaType.APPLICATION_JSON_VALUE)
+  String jwks(@PathVariable String id) throws Refusal {
+    return new Jwks(find(id).currentKeys().stream().map(Jwk::new).toList()).toJson();
+  }
+
+  private ParticipantView find(String id) throws Refusal {
+    return directory
+        .participant(id)
+        .orElseThrow(
+            () ->
+                new Refusal(
+                    Refusal.Reason.UNKNOWN_PARTICIPANT,
+                    "no finalized block registers participant " + id + " (yet)"));
+  }
+}

@@ -1,0 +1,299 @@
+package io.tally.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.engine.LogRecord;
+import io.tally.engine.TestNetwork;
+import io.tally.ledger.LedgerServiceApplication;
+import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.jws.CompactJws;
+import io.tally.protocol.jws.JwsType;
+import io.tally.protocol.keys.PrivateKeyFile;
+import io.tally.protocol.keys.SigningKey;
+import io.tally.testing.LocalKafka;
+import io.tally.testing.LocalPostgres;
+import io.tally.validator.ValidatorServiceApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * identity -> log -> validators -> ledger, each a Spring application on one real Kafka broker and
+ * real PostgreSQL databases: a participant registered through governance opens accounts and
+ * settles; after governance revokes its key, the validators reject what that key signs with
+ * KEY_REVOKED; the directory shows the participant only once its registration is final.
+ */
+class GovernedOnboardingIT {
+
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  static LocalKafka kafka;
+  static LocalPostgres postgres;
+  static KafkaProducer<byte[], byte[]> producer;
+  static final List<ConfigurableApplicationContext> services = new ArrayList<>();
+  static ConfigurableApplicationContext identity;
+  static ConfigurableApplicationContext ledger;
+  static final TestNetwork net = new TestNetwork();
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final JsonMapper json = JsonMapper.builder().build();
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = LocalKafka.start();
+    postgres = LocalPostgres.start();
+    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+    String genesis = dir.resolve("network.json").toString();
+    for (int i = 1; i <= 4; i++) {
+      PrivateKeyFile.write(TestNetwork.key("validator-" + i), dir.resolve("v" + i + ".key"));
+      PrivateKeyFile.write(
+          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("vi" + i + ".key"));
+      services.add(
+          run(
+              ValidatorServiceApplication.builder(),
+              Map.of(
+                  "spring.datasource.url",
+                  postgres.createDatabase("onboarding_validator_" + i),
+                  "tally.validator.genesis-file",
+                  genesis,
+                  "tally.validator.validator-id",
+                  "validator-" + i,
+                  "tally.validator.validator-key-file",
+                  dir.resolve("v" + i + ".key").toString(),
+                  "tally.validator.instance-id",
+                  "validator-" + i + "-instance",
+                  "tally.validator.instance-key-file",
+                  dir.resolve("vi" + i + ".key").toString(),
+                  "tally.validator.verifier-threads",
+                  "1")));
+    }
+    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
+    ledger =
+        run(
+            LedgerServiceApplication.builder(),
+            Map.of(
+                "spring.datasource.url",
+                postgres.createDatabase("onboarding_ledger"),
+                "tally.ledger.genesis-file",
+                genesis,
+                "tally.ledger.instance-id",
+                "ledger-1",
+                "tally.ledger.instance-key-file",
+                dir.resolve("ledger.key").toString(),
+                "tally.ledger.verifier-threads",
+                "1"));
+    services.add(ledger);
+    PrivateKeyFile.write(TestNetwork.IDENTITY, dir.resolve("identity.key"));
+    identity =
+        run(
+            IdentityServiceApplication.builder(),
+            Map.of(
+                "spring.datasource.url",
+                postgres.createDatabase("onboarding_identity"),
+                "tally.identity.genesis-file",
+                genesis,
+                "tally.identity.instance-id",
+                "identity-1",
+                "tally.identity.instance-key-file",
+                dir.resolve("identity.key").toString()));
+    services.add(identity);
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+  }
+
+  @AfterAll
+  static void stop() {
+    services.forEach(ConfigurableApplicationContext::close);
+    if (producer != null) {
+      producer.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  static ConfigurableApplicationContext run(
+      SpringApplicationBuilder application, Map<String, String> properties) {
+    Map<String, String> all = new HashMap<>(properties);
+    all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    all.put("server.port", "0");
+    return application.run(
+        all.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new));
+  }
+
+  static HttpResponse<String> call(
+      ConfigurableApplicationContext service, String path, @Nullable String body) throws Exception {
+    String port = service.getEnvironment().getProperty("local.server.port");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+      request.POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Proposes {@code payload} with the proofs of {@code keys} and approves it as two admins. */
+  static void govern(byte[] payload, SigningKey... keys) throws Exception {
+    StringBuilder proofs = new StringBuilder();
+    for (SigningKey key : keys) {
+      proofs
+          .append(proofs.length() == 0 ? "" : ",")
+          .append('"')
+          .append(sign(payload, key))
+          .append('"');
+    }
+    HttpResponse<String> created =
+        call(
+            identity,
+            "/v1/proposals",
+            "{\"payload\":\"" + Base64Url.encode(payload) + "\",\"proofs\":[" + proofs + "]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = json.readTree(created.body()).get("id").asString();
+    for (SigningKey admin : List.of(TestNetwork.ADMIN_1, TestNetwork.ADMIN_3)) {
+      HttpResponse<String> approved =
+          call(
+              identity,
+              "/v1/proposals/" + id + "/approvals",
+              "{\"approval\":\"" + sign(payload, admin) + "\"}");
+      assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    }
+  }
+
+  static String sign(byte[] payload, SigningKey key) {
+    return CompactJws.sign(JwsType.GOVERNANCE, payload, key).serialize();
+  }
+
+  /** Writes an instruction to the log as the gateway would. */
+  static void submit(LogRecord record) throws Exception {
+    producer.send(new ProducerRecord<>("tally.log", 0, null, record.value())).get();
+  }
+
+  /** The code the ledger committed for an instruction id, once it did. */
+  static String committedCode(String instructionId) throws Exception {
+    await(
+        "the ledger to commit " + instructionId,
+        () -> {
+          try {
+            return call(ledger, "/v1/entries/" + instructionId, null).statusCode() == 200;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    JsonNode entries = json.readTree(call(ledger, "/v1/entries/" + instructionId, null).body());
+    return entries.get("entries").get(0).get("code").asString();
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void aParticipantRegisteredThroughGovernanceSettlesUntilGovernanceRevokesItsKey()
+      throws Exception {
+    net.now = System.currentTimeMillis();
+    assertThat(call(identity, "/v1/participants/bank-c", null).statusCode()).isEqualTo(404);
+
+    String registration = net.id();
+    govern(net.registerParticipant(registration, "bank-c", TestNetwork.BANK_C), TestNetwork.BANK_C);
+    String asset = net.id();
+    govern(net.registerAsset(asset, "USD", 2, "bank-c"));
+
+    // The directory shows bank-c once a certified block holds its registration, not before.
+    await(
+        "the directory to show bank-c",
+        () -> {
+          try {
+            return call(identity, "/v1/participants/bank-c", null).statusCode() == 200;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(committedCode(registration)).isEqualTo("ACCEPTED");
+    JsonNode participant = json.readTree(call(identity, "/v1/participants/bank-c", null).body());
+    assertThat(participant.get("currentKeyIds").get(0).asString())
+        .isEqualTo(TestNetwork.BANK_C.keyId());
+    assertThat(call(identity, "/v1/participants/bank-c/jwks", null).body())
+        .contains(TestNetwork.BANK_C.keyId());
+    assertThat(committedCode(asset)).isEqualTo("ACCEPTED");
+
+    // bank-c opens accounts and settles, signing with the key it registered.
+    net.now = System.currentTimeMillis();
+    submit(
+        net.instruction(
+            net.openAccount(net.id(), "c-issue", "bank-c", "USD", "issuance"), TestNetwork.BANK_C));
+    submit(
+        net.instruction(net.openAccount(net.id(), "c-usd", "bank-c", "USD"), TestNetwork.BANK_C));
+    String settlement = net.id();
+    submit(
+        net.instruction(
+            net.settle(settlement, TestNetwork.leg("c-issue", "c-usd", "USD", 500)),
+            TestNetwork.BANK_C));
+    assertThat(committedCode(settlement)).isEqualTo("ACCEPTED");
+    JsonNode balance = json.readTree(call(ledger, "/v1/accounts/c-usd", null).body());
+    assertThat(balance.get("postedBalance").asLong()).isEqualTo(500);
+
+    // Governance revokes the key; what it signs afterwards is refused by the validators.
+    net.now = System.currentTimeMillis();
+    String revocation = net.id();
+    govern(net.revokeKey(revocation, "bank-c", TestNetwork.BANK_C.keyId()));
+    assertThat(committedCode(revocation)).isEqualTo("ACCEPTED");
+    String late = net.id();
+    submit(
+        net.instruction(
+            net.settle(late, TestNetwork.leg("c-issue", "c-usd", "USD", 1)), TestNetwork.BANK_C));
+    assertThat(committedCode(late)).isEqualTo("KEY_REVOKED");
+    await(
+        "the directory to show the key revoked",
+        () -> {
+          try {
+            JsonNode view = json.readTree(call(identity, "/v1/participants/bank-c", null).body());
+            return view.get("revokedKeyIds").size() == 1 && view.get("currentKeyIds").isEmpty();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+}
