@@ -107,6 +107,13 @@ class IdentityServiceIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  static HttpResponse<String> get(String path) throws Exception {
+    String port = identity.getEnvironment().getProperty("local.server.port");
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   static String problemType(HttpResponse<String> response) {
     return json.readTree(response.body()).get("type").asString();
   }
@@ -154,6 +161,22 @@ class IdentityServiceIT {
       }
     }
     return records;
+  }
+
+  @Test
+  void theApiIsDescribedByAnOpenApiDocumentAndTheNetworkByItsGenesis() throws Exception {
+    HttpResponse<String> document = get("/v3/api-docs");
+    assertThat(document.statusCode()).isEqualTo(200);
+    assertThat(document.body())
+        .contains("/v1/proposals", "/v1/proposals/{id}/approvals", "/v1/participants/{id}/jwks");
+    assertThat(get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
+    assertThat(get("/v1/network/genesis").body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(TestNetwork.GENESIS_BYTES);
+    assertThat(get("/v1/network/validators/jwks").body())
+        .contains(TestNetwork.key("validator-1").keyId());
+    HttpResponse<String> unknown = get("/v1/participants/nobody");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(problemType(unknown)).isEqualTo("urn:tally:problem:unknown-participant");
   }
 
   @Test
