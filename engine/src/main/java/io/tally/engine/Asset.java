@@ -4,7 +4,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /** A registered asset: its code, its scale (decimal places of the minor unit) and its issuer. */
-record Asset(String code, int scale, String issuer) {
+public record Asset(String code, int scale, String issuer) {
 
   void write(DataOutput out) throws IOException {
     out.writeUTF(code);

@@ -1088,6 +1088,11 @@ public final class Engine {
     return sortedValues(accounts).stream().map(Account::view).toList();
   }
 
+  /** All registered assets, sorted by code. */
+  public List<Asset> assets() {
+    return sortedValues(assets);
+  }
+
   /** The ids of all participants, sorted. */
   public List<String> participantIds() {
     return sortedValues(participants).stream().map(p -> p.id).toList();

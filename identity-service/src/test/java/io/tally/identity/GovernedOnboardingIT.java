@@ -258,6 +258,16 @@ class GovernedOnboardingIT {
     assertThat(call(identity, "/v1/participants/bank-c/jwks", null).body())
         .contains(TestNetwork.BANK_C.keyId());
     assertThat(committedCode(asset)).isEqualTo("ACCEPTED");
+    await(
+        "the directory to list USD",
+        () -> {
+          try {
+            return call(identity, "/v1/assets", null).body().contains("\"code\":\"USD\"");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(call(identity, "/v1/assets", null).body()).contains("\"issuer\":\"bank-c\"");
 
     // bank-c opens accounts and settles, signing with the key it registered.
     net.now = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package io.tally.identity.directory.application;
 
+import io.tally.engine.Asset;
 import io.tally.engine.BlockResult;
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
@@ -83,6 +84,13 @@ public final class FollowFinalizedBlocks implements Runnable {
   public List<String> participantIds() {
     synchronized (lock) {
       return engine.participantIds();
+    }
+  }
+
+  /** All assets as of the last certified block, sorted by code. */
+  public List<Asset> assets() {
+    synchronized (lock) {
+      return engine.assets();
     }
   }
 

@@ -1,0 +1,36 @@
+package io.tally.identity.directory.web;
+
+import io.tally.engine.Asset;
+import io.tally.identity.directory.application.FollowFinalizedBlocks;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The registered assets as of the last finalized block. */
+@RestController
+@RequestMapping("/v1/assets")
+class AssetController {
+
+  /** One asset: its code, scale (decimal places of the minor unit) and issuer. */
+  record AssetResponse(String code, int scale, String issuer) {}
+
+  /** All assets, sorted by code. */
+  record AssetList(long asOfHeight, List<AssetResponse> assets) {}
+
+  private final FollowFinalizedBlocks directory;
+
+  AssetController(FollowFinalizedBlocks directory) {
+    this.directory = directory;
+  }
+
+  @GetMapping
+  AssetList assets() {
+    long height = directory.certifiedHeight();
+    return new AssetList(
+        height,
+        directory.assets().stream()
+            .map((Asset a) -> new AssetResponse(a.code(), a.scale(), a.issuer()))
+            .toList());
+  }
+}
