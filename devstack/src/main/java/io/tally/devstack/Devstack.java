@@ -1,0 +1,279 @@
+package io.tally.devstack;
+
+import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.genesis.Member;
+import io.tally.protocol.keys.PrivateKeyFile;
+import io.tally.protocol.keys.SigningKey;
+import io.tally.testing.LocalKafka;
+import io.tally.testing.LocalPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a whole Tally network on this machine and keeps it running until Ctrl-C.
+ *
+ * <pre>
+ * mvn -B -q install -DskipTests
+ * mvn -B -q -f devstack exec:exec                # run directory: ./tally-run
+ * </pre>
+ *
+ * Options: {@code --dir PATH} (run directory, default {@code tally-run}; keys and genesis are
+ * generated afresh each run), {@code --postgres JDBC-URL} (an existing server whose user may create
+ * databases; default: the {@code TALLY_POSTGRES_URL} environment variable, else an embedded
+ * PostgreSQL). Each service logs to {@code <dir>/logs/<service>.log}.
+ */
+public final class Devstack {
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path dir;
+  private final List<Service> services = new ArrayList<>();
+
+  /** A started service process. */
+  private record Service(String name, int port, Process process) {}
+
+  private Devstack(Path dir) {
+    this.dir = dir;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(option(args, "--dir", "tally-run")).toAbsolutePath();
+    String postgresUrl =
+        option(args, "--postgres", System.getenv().getOrDefault("TALLY_POSTGRES_URL", ""));
+    Files.createDirectories(dir.resolve("logs"));
+    System.out.println("tally devstack: run directory " + dir);
+    try (LocalKafka kafka = LocalKafka.start();
+        LocalPostgres postgres =
+            postgresUrl.isEmpty() ? LocalPostgres.start() : LocalPostgres.attach(postgresUrl)) {
+      System.out.println("  kafka      " + kafka.bootstrapServers() + " (KRaft, in process)");
+      System.out.println(
+          "  postgresql "
+              + (postgresUrl.isEmpty() ? "embedded, " : "configured, ")
+              + postgres.adminUrl().replaceAll("password=[^&]*", "password=***"));
+      Devstack devstack = new Devstack(dir);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    devstack.stopAll();
+                    stopped.countDown();
+                  },
+                  "devstack-stop"));
+      devstack.start(kafka, postgres);
+      stopped.await();
+    }
+  }
+
+  private void start(LocalKafka kafka, LocalPostgres postgres) throws Exception {
+    Network network = Network.generate(dir);
+    String genesis = dir.resolve("network.json").toString();
+    Map<String, String> common = new LinkedHashMap<>();
+    common.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+
+    Map<String, String> identity = new LinkedHashMap<>(common);
+    identity.put("spring.datasource.url", postgres.createDatabase("tally_identity"));
+    identity.put("tally.identity.genesis-file", genesis);
+    identity.put("tally.identity.instance-id", "identity-1");
+    identity.put("tally.identity.instance-key-file", network.keyFile("identity-1").toString());
+    launch("identity", "io.tally.identity.IdentityServiceApplication", identity);
+
+    for (int i = 1; i <= 4; i++) {
+      Map<String, String> validator = new LinkedHashMap<>(common);
+      validator.put("spring.datasource.url", postgres.createDatabase("tally_validator_" + i));
+      validator.put("tally.validator.genesis-file", genesis);
+      validator.put("tally.validator.validator-id", "validator-" + i);
+      validator.put(
+          "tally.validator.validator-key-file", network.keyFile("validator-" + i).toString());
+      validator.put("tally.validator.instance-id", "validator-" + i + "-instance");
+      validator.put(
+          "tally.validator.instance-key-file",
+          network.keyFile("validator-" + i + "-instance").toString());
+      validator.put("tally.validator.verifier-threads", "1");
+      launch("validator-" + i, "io.tally.validator.ValidatorServiceApplication", validator);
+    }
+
+    Map<String, String> ledger = new LinkedHashMap<>(common);
+    ledger.put("spring.datasource.url", postgres.createDatabase("tally_ledger"));
+    ledger.put("tally.ledger.genesis-file", genesis);
+    ledger.put("tally.ledger.instance-id", "ledger-1");
+    ledger.put("tally.ledger.instance-key-file", network.keyFile("ledger-1").toString());
+    launch("ledger", "io.tally.ledger.LedgerServiceApplication", ledger);
+
+    awaitHealthy();
+    System.out.println();
+    System.out.println("tally devstack is up (Ctrl-C stops everything):");
+    for (Service service : services) {
+      System.out.printf(
+          "  %-12s http://127.0.0.1:%d  (health: /actuator/health, log: %s)%n",
+          service.name(), service.port(), dir.resolve("logs/" + service.name() + ".log"));
+    }
+    System.out.println("  genesis      " + genesis);
+    System.out.println(
+        "  keys         " + dir.resolve("keys") + " (administrators admin-1..3, g = 2)");
+    System.out.println();
+    System.out.println("Try:");
+    Service identityService = services.get(0);
+    Service ledgerService = services.get(services.size() - 1);
+    System.out.println(
+        "  curl http://127.0.0.1:" + identityService.port() + "/v1/network/validators/jwks");
+    System.out.println(
+        "  curl http://127.0.0.1:" + identityService.port() + "/swagger-ui/index.html");
+    System.out.println("  curl http://127.0.0.1:" + ledgerService.port() + "/v1/blocks/head");
+    System.out.println("devstack: network up");
+  }
+
+  private void launch(String name, String mainClass, Map<String, String> properties)
+      throws IOException {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.add("--server.port=" + port);
+    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+    Path log = dir.resolve("logs/" + name + ".log");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    services.add(new Service(name, port, process));
+    System.out.println("  started " + name + " (pid " + process.pid() + ", port " + port + ")");
+  }
+
+  private void awaitHealthy() throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    for (Service service : services) {
+      while (!healthy(http, service)) {
+        if (!service.process().isAlive()) {
+          throw new IllegalStateException(
+              service.name()
+                  + " exited with "
+                  + service.process().exitValue()
+                  + "; see "
+                  + dir.resolve("logs/" + service.name() + ".log"));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              service.name() + " not healthy after " + START_TIMEOUT + "; see its log");
+        }
+        Thread.sleep(500);
+      }
+      System.out.println("  " + service.name() + " is healthy");
+    }
+  }
+
+  private static boolean healthy(HttpClient http, Service service) throws InterruptedException {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + service.port() + "/actuator/health"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void stopAll() {
+    System.out.println("devstack: stopping");
+    for (Service service : services) {
+      service.process().destroy(); // SIGTERM: Spring shuts down gracefully
+    }
+    for (Service service : services) {
+      try {
+        if (!service.process().waitFor(20, TimeUnit.SECONDS)) {
+          service.process().destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        service.process().destroyForcibly();
+      }
+    }
+    System.out.println("devstack: stopped");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String option(String[] args, String name, String fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
+  }
+
+  /** The genesis and keys generated for one run. */
+  private record Network(Path keys) {
+
+    Path keyFile(String id) {
+      return keys.resolve(id + ".key");
+    }
+
+    static Network generate(Path dir) throws IOException {
+      Path keys = dir.resolve("keys");
+      if (Files.exists(keys)) {
+        try (var files = Files.list(keys)) {
+          for (Path file : files.toList()) {
+            Files.delete(file);
+          }
+        }
+      }
+      Files.createDirectories(keys);
+      Network network = new Network(keys);
+      List<Member> validators = new ArrayList<>();
+      List<Member> instances = new ArrayList<>();
+      List<Member> administrators = new ArrayList<>();
+      for (int i = 1; i <= 4; i++) {
+        validators.add(network.member("validator-" + i));
+        instances.add(network.member("validator-" + i + "-instance"));
+      }
+      for (String instance : List.of("gateway-1", "identity-1", "ledger-1")) {
+        instances.add(network.member(instance));
+      }
+      for (int i = 1; i <= 3; i++) {
+        administrators.add(network.member("admin-" + i));
+      }
+      byte[] genesis =
+          Genesis.write(
+              "tally-local", validators, Genesis.quorumMin(4), administrators, 2, instances);
+      Files.write(dir.resolve("network.json"), genesis);
+      return network;
+    }
+
+    private Member member(String id) {
+      SigningKey key = SigningKey.generate(RANDOM);
+      try {
+        PrivateKeyFile.write(key, keyFile(id));
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing the key of " + id, e);
+      }
+      return new Member(id, key.verificationKey());
+    }
+  }
+}
