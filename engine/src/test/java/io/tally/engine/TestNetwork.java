@@ -70,6 +70,7 @@ public final class TestNetwork {
     instances.add(new Member("gateway-1", GATEWAY.verificationKey()));
     instances.add(new Member("identity-1", IDENTITY.verificationKey()));
     instances.add(new Member("ledger-1", LEDGER.verificationKey()));
+    instances.add(new Member("ledger-2", key("ledger-2").verificationKey()));
     for (int i = 1; i <= 4; i++) {
       validators.add(new Member("validator-" + i, key("validator-" + i).verificationKey()));
       String instance = "validator-" + i + "-instance";

@@ -83,6 +83,8 @@ class LedgerNetworkIT {
   static final Map<Integer, String> databases = new HashMap<>();
   static ConfigurableApplicationContext ledger;
   static String ledgerDatabase;
+  static ConfigurableApplicationContext replica;
+  static String replicaDatabase;
   static final TestNetwork net = new TestNetwork();
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
@@ -106,6 +108,8 @@ class LedgerNetworkIT {
     }
     PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
     ledgerDatabase = postgres.createDatabase("ledger");
+    replicaDatabase = postgres.createDatabase("ledger_replica");
+    PrivateKeyFile.write(TestNetwork.key("ledger-2"), dir.resolve("ledger-2.key"));
     producer =
         new KafkaProducer<>(
             Map.of(
@@ -121,12 +125,16 @@ class LedgerNetworkIT {
       startValidator(i);
     }
     ledger = startLedger();
+    replica = startReplica();
   }
 
   @AfterAll
   static void stopNetwork() {
     if (ledger != null) {
       ledger.close();
+    }
+    if (replica != null) {
+      replica.close();
     }
     validators.values().forEach(ConfigurableApplicationContext::close);
     if (producer != null) {
@@ -162,6 +170,17 @@ class LedgerNetworkIT {
     properties.put("tally.ledger.instance-id", "ledger-1");
     properties.put("tally.ledger.instance-key-file", dir.resolve("ledger.key").toString());
     properties.put("tally.ledger.snapshot-every-blocks", "3");
+    properties.put("tally.ledger.verifier-threads", "1");
+    return run(LedgerServiceApplication.builder(), properties);
+  }
+
+  /** A second ledger replica with its own database and instance key. */
+  static ConfigurableApplicationContext startReplica() {
+    Map<String, String> properties = new HashMap<>();
+    properties.put("spring.datasource.url", replicaDatabase);
+    properties.put("tally.ledger.genesis-file", dir.resolve("network.json").toString());
+    properties.put("tally.ledger.instance-id", "ledger-2");
+    properties.put("tally.ledger.instance-key-file", dir.resolve("ledger-2.key").toString());
     properties.put("tally.ledger.verifier-threads", "1");
     return run(LedgerServiceApplication.builder(), properties);
   }
@@ -538,15 +557,31 @@ class LedgerNetworkIT {
     assertThat(metrics.body())
         .contains("tally_ledger_blocks_total", "tally_ledger_append_to_commit");
 
-    // Every committed block was published to tally.finalized, signed by the ledger instance.
+    // Every committed block was published to tally.finalized, signed by the ledger instance
+    // (the replica publishes its own events, under its own instance key).
     await(
-        "finality events for every block",
-        () -> readAll("tally.finalized").size() >= ledgerStatus().committedHeight());
+        "finality events of ledger-1 for every block",
+        () -> finalityEventsBy("ledger-1") >= ledgerStatus().committedHeight());
     for (ConsumerRecord<byte[], byte[]> event : readAll("tally.finalized")) {
       Envelope envelope = Envelope.open(event.value(), TestNetwork.GENESIS.instances());
       assertThat(envelope.type()).isEqualTo(EnvelopeType.FINALIZED);
-      assertThat(envelope.producer()).isEqualTo("ledger-1");
+      assertThat(envelope.producer()).isIn("ledger-1", "ledger-2");
     }
+  }
+
+  static long finalityEventsBy(String producer) {
+    return readAll("tally.finalized").stream()
+        .filter(
+            event -> {
+              try {
+                return Envelope.open(event.value(), TestNetwork.GENESIS.instances())
+                    .producer()
+                    .equals(producer);
+              } catch (io.tally.protocol.VerificationException e) {
+                throw new AssertionError(e);
+              }
+            })
+        .count();
   }
 
   static List<Hash> hashes(JsonNode array) {
@@ -662,6 +697,21 @@ class LedgerNetworkIT {
     await("finalization to resume", () -> committedThrough(withTwo));
     startValidator(4);
     assertLedgerAgreesWithTheReplay();
+
+    // A second replica, running all along with its own database, holds the same chain.
+    long head = ledgerStatus().committedHeight();
+    await(
+        "the replica to reach height " + head,
+        () -> replica.getBean(LedgerStatus.class).committedHeight() >= head);
+    String headers =
+        "SELECT string_agg(header_sha256, ',' ORDER BY height) FROM block WHERE height <= ";
+    SqlFunction<ResultSet, String> first =
+        rows -> {
+          rows.next();
+          return rows.getString(1);
+        };
+    assertThat(query(replicaDatabase, headers + head, first))
+        .isEqualTo(query(ledgerDatabase, headers + head, first));
   }
 
   @Test
