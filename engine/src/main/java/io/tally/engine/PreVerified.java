@@ -93,6 +93,27 @@ public final class PreVerified {
     return kind == Kind.CUT;
   }
 
+  /**
+   * What can be said before applying, for a front door that rejects early: the first code of the
+   * stateless rules (envelope, decoding, signatures against the keys known so far; a key not known
+   * yet is {@link Code#SIGNER_UNKNOWN}), or {@link Code#ACCEPTED} when nothing is wrong yet. The
+   * rules that need state (revoked keys, funds, duplicates) are the validators'.
+   */
+  public Code earlyCode() {
+    if (!signatureCode.accepted()) {
+      return signatureCode;
+    }
+    if (deferred != null) {
+      return Code.SIGNER_UNKNOWN;
+    }
+    return contentCode;
+  }
+
+  /** The instruction id the record carries, if it could be read. */
+  public java.util.Optional<String> instructionId() {
+    return java.util.Optional.ofNullable(id);
+  }
+
   @Override
   public String toString() {
     return "PreVerified[offset " + offset + ", " + kind + ", id " + id + "]";

@@ -1,7 +1,7 @@
 package io.tally.identity.directory.web;
 
 import io.tally.engine.Asset;
-import io.tally.identity.directory.application.FollowFinalizedBlocks;
+import io.tally.service.CertifiedReplica;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -18,9 +18,9 @@ class AssetController {
   /** All assets, sorted by code. */
   record AssetList(long asOfHeight, List<AssetResponse> assets) {}
 
-  private final FollowFinalizedBlocks directory;
+  private final CertifiedReplica directory;
 
-  AssetController(FollowFinalizedBlocks directory) {
+  AssetController(CertifiedReplica directory) {
     this.directory = directory;
   }
 

@@ -1,10 +1,10 @@
 package io.tally.identity.directory.web;
 
 import io.tally.engine.ParticipantView;
-import io.tally.identity.directory.application.FollowFinalizedBlocks;
 import io.tally.identity.governance.domain.Refusal;
 import io.tally.protocol.keys.Jwk;
 import io.tally.protocol.keys.Jwks;
+import io.tally.service.CertifiedReplica;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,9 +33,9 @@ class DirectoryController {
       List<String> revokedKeyIds,
       long asOfHeight) {}
 
-  private final FollowFinalizedBlocks directory;
+  private final CertifiedReplica directory;
 
-  DirectoryController(FollowFinalizedBlocks directory) {
+  DirectoryController(CertifiedReplica directory) {
     this.directory = directory;
   }
 

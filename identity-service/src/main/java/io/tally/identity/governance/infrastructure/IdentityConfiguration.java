@@ -2,8 +2,6 @@ package io.tally.identity.governance.infrastructure;
 
 import io.tally.engine.Rules;
 import io.tally.identity.config.IdentityProperties;
-import io.tally.identity.directory.application.FollowFinalizedBlocks;
-import io.tally.identity.directory.infrastructure.KafkaFinalityReader;
 import io.tally.identity.governance.application.GovernanceDesk;
 import io.tally.identity.governance.infrastructure.persistence.ApprovalJpaRepository;
 import io.tally.identity.governance.infrastructure.persistence.ProposalJpaRepository;
@@ -11,7 +9,9 @@ import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.service.CertifiedReplica;
 import io.tally.service.GenesisKeys;
+import io.tally.service.KafkaFinalityReader;
 import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
@@ -104,13 +104,13 @@ class IdentityConfiguration {
   }
 
   @Bean
-  FollowFinalizedBlocks directory(
+  CertifiedReplica directory(
       IdentityProperties properties,
       Genesis genesis,
       DefaultKafkaConsumerFactory<byte[], byte[]> consumers,
       ExecutorService directoryVerifiers) {
     String clientId = properties.instanceId();
-    return new FollowFinalizedBlocks(
+    return new CertifiedReplica(
         genesis,
         properties.shard(),
         () ->
@@ -127,7 +127,7 @@ class IdentityConfiguration {
 
   @Bean
   LoopRunner identityRunner(
-      OutboxRelay relay, FollowFinalizedBlocks directory, ExecutorService directoryVerifiers) {
+      OutboxRelay relay, CertifiedReplica directory, ExecutorService directoryVerifiers) {
     return new LoopRunner(
         List.of(
             new LoopRunner.Loop("outbox-relay", relay, relay::stop),

@@ -1,4 +1,4 @@
-package io.tally.identity.directory.application;
+package io.tally.service;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,9 +1,10 @@
-package io.tally.identity.directory.application;
+package io.tally.service;
 
 import io.tally.engine.Asset;
 import io.tally.engine.BlockResult;
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
+import io.tally.engine.Outcome;
 import io.tally.engine.ParticipantView;
 import io.tally.engine.PreVerified;
 import io.tally.engine.Rules;
@@ -17,11 +18,10 @@ import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.genesis.Genesis;
-import io.tally.service.LogReader;
-import io.tally.service.ParallelPreVerifier;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,18 +31,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the log with an engine replica and exposes its state only as of certified blocks: after
+ * An engine replica that follows the log and exposes its state only as of certified blocks: after
  * each block it computes, it reads finality events until one for that height brings a certificate
  * that verifies against the genesis over exactly the header it computed. A certificate over another
  * header stops it (the directory then stays at the last certified height and says why).
  *
  * <p>It keeps no state of its own: on start it replays the log from the beginning.
  */
-public final class FollowFinalizedBlocks implements Runnable {
+public final class CertifiedReplica implements Runnable {
 
-  private static final Logger log = LoggerFactory.getLogger(FollowFinalizedBlocks.class);
+  private static final Logger log = LoggerFactory.getLogger(CertifiedReplica.class);
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration BACKOFF = Duration.ofSeconds(1);
+
+  /** Outcomes of the most recent instruction ids kept for status queries. */
+  private static final int OUTCOMES_KEPT = 200_000;
 
   private final Genesis genesis;
   private final int shard;
@@ -51,11 +54,21 @@ public final class FollowFinalizedBlocks implements Runnable {
   private final ParallelPreVerifier verifiers;
   private final Object lock = new Object();
   private Engine engine;
+  private List<Outcome> pendingOutcomes = List.of();
   private long certifiedHeight;
+  private final LinkedHashMap<String, Outcome> outcomes =
+      new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
+          return size() > OUTCOMES_KEPT;
+        }
+      };
   private volatile @Nullable String halted;
   private volatile boolean stopping;
 
-  public FollowFinalizedBlocks(
+  public CertifiedReplica(
       Genesis genesis,
       int shard,
       Supplier<LogReader> logReaders,
@@ -92,6 +105,25 @@ public final class FollowFinalizedBlocks implements Runnable {
     synchronized (lock) {
       return engine.assets();
     }
+  }
+
+  /**
+   * The outcome of the first certified entry that carried {@code instructionId} and claimed it
+   * (accepted or rejected by a rule after its signatures were checked), among the most recent ones.
+   */
+  public Optional<Outcome> outcome(String instructionId) {
+    synchronized (lock) {
+      return Optional.ofNullable(outcomes.get(instructionId));
+    }
+  }
+
+  /** The engine's stateless checks of a record (signatures against the keys known so far). */
+  public PreVerified check(LogRecord record) {
+    Engine current;
+    synchronized (lock) {
+      current = engine;
+    }
+    return current.preVerify(record); // thread-safe, also while the replica applies
   }
 
   public long certifiedHeight() {
@@ -147,6 +179,7 @@ public final class FollowFinalizedBlocks implements Runnable {
             block = engine.offer(next);
           }
           if (block.isPresent()) {
+            pendingOutcomes = block.get().outcomes();
             awaitCertificate(block.get().header(), finalized, finalityReader);
             if (halted != null || stopping) {
               return;
@@ -168,6 +201,12 @@ public final class FollowFinalizedBlocks implements Runnable {
           QuorumCertificate.parse(certificate).verify(genesis.validators(), header);
           synchronized (lock) {
             certifiedHeight = header.height();
+            for (Outcome outcome : pendingOutcomes) {
+              String id = outcome.instructionId();
+              if (id != null && !outcome.isResubmission()) {
+                outcomes.putIfAbsent(id, outcome);
+              }
+            }
           }
           return;
         } catch (VerificationException e) {

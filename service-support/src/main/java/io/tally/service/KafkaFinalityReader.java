@@ -1,6 +1,5 @@
-package io.tally.identity.directory.infrastructure;
+package io.tally.service;
 
-import io.tally.identity.directory.application.FinalityReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,29 @@
+package io.tally.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of one gateway instance ({@code tally.gateway.*}).
+ *
+ * @param genesisFile the network's {@code network.json}
+ * @param instanceId this process's id in the genesis instances: seals the envelopes it writes
+ * @param instanceKeyFile the instance's private key (PKCS#8 PEM)
+ * @param shard the log partition instructions go to
+ * @param logTopic the log topic ({@code tally.log})
+ * @param finalizedTopic the finality events the replica follows ({@code tally.finalized})
+ * @param bodyMax the largest request body accepted (413 beyond)
+ * @param sendTimeout how long a write may wait for the broker's acknowledgement
+ */
+@ConfigurationProperties("tally.gateway")
+public record GatewayProperties(
+    Path genesisFile,
+    String instanceId,
+    Path instanceKeyFile,
+    int shard,
+    String logTopic,
+    String finalizedTopic,
+    DataSize bodyMax,
+    Duration sendTimeout) {}

@@ -1,0 +1,119 @@
+package io.tally.gateway.instructions.infrastructure;
+
+import io.tally.gateway.config.GatewayProperties;
+import io.tally.gateway.instructions.application.SubmitInstruction;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.keys.SigningKey;
+import io.tally.service.CertifiedReplica;
+import io.tally.service.GenesisKeys;
+import io.tally.service.KafkaFinalityReader;
+import io.tally.service.KafkaLogReader;
+import io.tally.service.KafkaSettings;
+import io.tally.service.LoopRunner;
+import io.tally.service.ParallelPreVerifier;
+import io.tally.service.TallyTopics;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Explicit wiring of the gateway. */
+@Configuration(proxyBeanMethods = false)
+class GatewayConfiguration {
+
+  @Bean
+  Genesis genesis(GatewayProperties properties) {
+    return GenesisKeys.genesis(properties.genesisFile());
+  }
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  KafkaAdmin.NewTopics tallyTopics(GatewayProperties properties) {
+    return new KafkaAdmin.NewTopics(
+        TallyTopics.log(properties.logTopic()), TallyTopics.finalized(properties.finalizedTopic()));
+  }
+
+  @Bean
+  ExecutorService replicaVerifiers() {
+    return Executors.newFixedThreadPool(2);
+  }
+
+  @Bean
+  CertifiedReplica certifiedReplica(
+      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      GatewayProperties properties,
+      Genesis genesis,
+      ExecutorService replicaVerifiers) {
+    DefaultKafkaConsumerFactory<byte[], byte[]> consumers =
+        new DefaultKafkaConsumerFactory<>(
+            KafkaSettings.consumer(bootstrapServers),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    String clientId = properties.instanceId();
+    return new CertifiedReplica(
+        genesis,
+        properties.shard(),
+        () ->
+            new KafkaLogReader(
+                consumers.createConsumer(null, clientId, "-log"),
+                properties.logTopic(),
+                properties.shard()),
+        () ->
+            new KafkaFinalityReader(
+                consumers.createConsumer(null, clientId, "-finalized"),
+                properties.finalizedTopic()),
+        new ParallelPreVerifier(replicaVerifiers));
+  }
+
+  @Bean
+  LoopRunner gatewayRunner(CertifiedReplica replica, ExecutorService replicaVerifiers) {
+    return new LoopRunner(
+        List.of(new LoopRunner.Loop("certified-replica", replica, replica::stop)),
+        replicaVerifiers);
+  }
+
+  @Bean
+  SubmitInstruction submitInstruction(
+      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      GatewayProperties properties,
+      Genesis genesis,
+      CertifiedReplica replica,
+      Clock clock) {
+    SigningKey key =
+        GenesisKeys.memberKey(
+            genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
+    KafkaTemplate<byte[], byte[]> kafka =
+        new KafkaTemplate<>(
+            new DefaultKafkaProducerFactory<>(
+                KafkaSettings.producer(
+                    bootstrapServers, properties.instanceId(), properties.sendTimeout()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer()));
+    // A restarted instance opens a new epoch instead of remembering its sequence numbers; the
+    // probe's envelopes are only checked locally, never written.
+    long epoch = clock.millis();
+    return new SubmitInstruction(
+        replica,
+        new EnvelopeWriter(properties.instanceId(), epoch, key),
+        new KafkaInstructionLog(
+            kafka,
+            new EnvelopeWriter(properties.instanceId(), epoch, key),
+            properties.logTopic(),
+            properties.shard(),
+            properties.sendTimeout()));
+  }
+}

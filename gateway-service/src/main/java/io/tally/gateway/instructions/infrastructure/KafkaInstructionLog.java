@@ -1,0 +1,58 @@
+package io.tally.gateway.instructions.infrastructure;
+
+import io.tally.gateway.instructions.application.InstructionLog;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+/**
+ * Writes instructions to one log partition in envelopes of this instance's chain. Sealing and
+ * sending happen under one lock, so the broker receives the chain in sequence order; the idempotent
+ * producer keeps that order through retries.
+ */
+final class KafkaInstructionLog implements InstructionLog {
+
+  private final KafkaTemplate<byte[], byte[]> kafka;
+  private final EnvelopeWriter writer;
+  private final String topic;
+  private final int partition;
+  private final Duration sendTimeout;
+
+  KafkaInstructionLog(
+      KafkaTemplate<byte[], byte[]> kafka,
+      EnvelopeWriter writer,
+      String topic,
+      int partition,
+      Duration sendTimeout) {
+    this.kafka = kafka;
+    this.writer = writer;
+    this.topic = topic;
+    this.partition = partition;
+    this.sendTimeout = sendTimeout;
+  }
+
+  @Override
+  public long append(byte[] instruction) {
+    CompletableFuture<SendResult<byte[], byte[]>> sent;
+    synchronized (writer) {
+      Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
+      sent = kafka.send(new ProducerRecord<>(topic, partition, null, envelope.toBytes()));
+    }
+    try {
+      return sent.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata().offset();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing to the log", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the log did not acknowledge the instruction", e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.tally.gateway.instructions.web;
+
+import io.tally.gateway.instructions.application.Rejected;
+import java.net.URI;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error as RFC 9457 Problem Details with a stable {@code type}: the engine's code for a
+ * rejected instruction ({@code urn:tally:problem:signature-invalid}, ...), {@code too-large},
+ * {@code unknown-instruction}, {@code log-unavailable}; Spring MVC's own errors (wrong content type
+ * 415, wrong method 405) keep its standard Problem Details.
+ */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+  @ExceptionHandler
+  ProblemDetail rejected(Rejected rejected) {
+    HttpStatus status =
+        switch (rejected.code()) {
+          case SIGNATURE_INVALID, SIGNER_UNKNOWN, SIGNER_DUPLICATE -> HttpStatus.UNAUTHORIZED;
+          default -> HttpStatus.BAD_REQUEST;
+        };
+    return problem(status, rejected.code().name(), rejected.getMessage());
+  }
+
+  @ExceptionHandler
+  ProblemDetail tooLarge(InstructionController.TooLarge e) {
+    return problem(HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", e.getMessage());
+  }
+
+  @ExceptionHandler
+  ProblemDetail unknown(InstructionController.Unknown e) {
+    return problem(HttpStatus.NOT_FOUND, "UNKNOWN_INSTRUCTION", e.getMessage());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> logUnavailable(IllegalStateException e) {
+    ProblemDetail problem =
+        problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "LOG_UNAVAILABLE",
+            "the log did not acknowledge the instruction; it may or may not be written: submit"
+                + " it again, the network applies an id once");
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(problem);
+  }
+
+  private static ProblemDetail problem(HttpStatus status, String code, @Nullable String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, String.valueOf(detail));
+    problem.setType(
+        URI.create("urn:tally:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-')));
+    problem.setTitle(code);
+    return problem;
+  }
+}

@@ -1,0 +1,276 @@
+package io.tally.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.engine.LogRecord;
+import io.tally.engine.TestNetwork;
+import io.tally.ledger.LedgerServiceApplication;
+import io.tally.protocol.jws.GeneralJws;
+import io.tally.protocol.jws.JwsType;
+import io.tally.protocol.keys.PrivateKeyFile;
+import io.tally.protocol.keys.SigningKey;
+import io.tally.testing.LocalKafka;
+import io.tally.testing.LocalPostgres;
+import io.tally.validator.ValidatorServiceApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway in front of 4 validators and a ledger, each a Spring application on one real Kafka
+ * broker with real PostgreSQL databases: a signed settlement submitted over HTTP becomes final; bad
+ * input gets its Problem Details, never a 5xx, and the network keeps settling.
+ */
+class GatewayIT {
+
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  static LocalKafka kafka;
+  static LocalPostgres postgres;
+  static final List<ConfigurableApplicationContext> services = new ArrayList<>();
+  static ConfigurableApplicationContext gateway;
+  static final TestNetwork net = new TestNetwork();
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final JsonMapper json = JsonMapper.builder().build();
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = LocalKafka.start();
+    postgres = LocalPostgres.start();
+    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+    String genesis = dir.resolve("network.json").toString();
+    for (int i = 1; i <= 4; i++) {
+      PrivateKeyFile.write(TestNetwork.key("validator-" + i), dir.resolve("v" + i + ".key"));
+      PrivateKeyFile.write(
+          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("vi" + i + ".key"));
+      services.add(
+          run(
+              ValidatorServiceApplication.builder(),
+              Map.of(
+                  "spring.datasource.url",
+                  postgres.createDatabase("gateway_validator_" + i),
+                  "tally.validator.genesis-file",
+                  genesis,
+                  "tally.validator.validator-id",
+                  "validator-" + i,
+                  "tally.validator.validator-key-file",
+                  dir.resolve("v" + i + ".key").toString(),
+                  "tally.validator.instance-id",
+                  "validator-" + i + "-instance",
+                  "tally.validator.instance-key-file",
+                  dir.resolve("vi" + i + ".key").toString(),
+                  "tally.validator.verifier-threads",
+                  "1")));
+    }
+    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
+    services.add(
+        run(
+            LedgerServiceApplication.builder(),
+            Map.of(
+                "spring.datasource.url",
+                postgres.createDatabase("gateway_ledger"),
+                "tally.ledger.genesis-file",
+                genesis,
+                "tally.ledger.instance-id",
+                "ledger-1",
+                "tally.ledger.instance-key-file",
+                dir.resolve("ledger.key").toString(),
+                "tally.ledger.verifier-threads",
+                "1")));
+    // The world (participants, assets, accounts, funds) is written directly, in the test
+    // network's own gateway-1 chain (epoch 1); the gateway below opens a later epoch.
+    net.now = System.currentTimeMillis();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (LogRecord record : net.world()) {
+        producer.send(new ProducerRecord<>("tally.log", 0, null, record.value())).get();
+      }
+    }
+    PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
+    gateway =
+        run(
+            GatewayServiceApplication.builder(),
+            Map.of(
+                "tally.gateway.genesis-file",
+                genesis,
+                "tally.gateway.instance-id",
+                "gateway-1",
+                "tally.gateway.instance-key-file",
+                dir.resolve("gateway.key").toString()));
+    services.add(gateway);
+  }
+
+  @AfterAll
+  static void stop() {
+    services.forEach(ConfigurableApplicationContext::close);
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  static ConfigurableApplicationContext run(
+      SpringApplicationBuilder application, Map<String, String> properties) {
+    Map<String, String> all = new HashMap<>(properties);
+    all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    all.put("server.port", "0");
+    return application.run(
+        all.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new));
+  }
+
+  static URI uri(String path) {
+    return URI.create(
+        "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port") + path);
+  }
+
+  static HttpResponse<String> submit(byte[] body, String contentType) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri("/v1/instructions"))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> status(String id) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri("/v1/instructions/" + id)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static byte[] signed(byte[] payload, SigningKey... signers) {
+    return GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(signers)).toBytes();
+  }
+
+  static String problemType(HttpResponse<String> response) {
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    return json.readTree(response.body()).get("type").asString();
+  }
+
+  /** Waits until the gateway reports {@code id} final and returns its code. */
+  static String finalCode(String id) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    HttpResponse<String> response = status(id);
+    while (response.statusCode() == 404) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + id + " to be final");
+      }
+      Thread.sleep(100);
+      response = status(id);
+    }
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode status = json.readTree(response.body());
+    assertThat(status.get("status").asString()).isEqualTo("FINAL");
+    return status.get("code").asString();
+  }
+
+  @Test
+  void aSignedSettlementBecomesFinalAndBadInputGetsProblemDetails() throws Exception {
+    // The gateway checks signatures against the certified directory: wait for the world.
+    assertThat(finalCode("i-12")).isEqualTo("ACCEPTED");
+
+    net.now = System.currentTimeMillis();
+    String id = net.id();
+    HttpResponse<String> accepted =
+        submit(
+            signed(
+                net.settle(id, TestNetwork.leg("a-eur", "b-eur", "EUR", 100)), TestNetwork.BANK_A),
+            "application/jose+json");
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    assertThat(accepted.headers().firstValue("Location")).hasValue("/v1/instructions/" + id);
+    assertThat(finalCode(id)).isEqualTo("ACCEPTED");
+
+    // Bad input: each gets its documented status and type, never a 5xx.
+    byte[] good =
+        signed(
+            net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)), TestNetwork.BANK_A);
+    String text = new String(good, StandardCharsets.US_ASCII);
+    int signature = text.indexOf("\"signature\":\"") + 13;
+    char flipped = text.charAt(signature + 5) == 'A' ? 'B' : 'A';
+    byte[] forged =
+        (text.substring(0, signature + 5) + flipped + text.substring(signature + 6))
+            .getBytes(StandardCharsets.US_ASCII);
+    HttpResponse<String> badSignature = submit(forged, "application/json");
+    assertThat(badSignature.statusCode()).isEqualTo(401);
+    assertThat(problemType(badSignature)).isEqualTo("urn:tally:problem:signature-invalid");
+
+    HttpResponse<String> unknownSigner =
+        submit(
+            signed(
+                net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                TestNetwork.BANK_C),
+            "application/json");
+    assertThat(unknownSigner.statusCode()).isEqualTo(401);
+    assertThat(problemType(unknownSigner)).isEqualTo("urn:tally:problem:signer-unknown");
+
+    HttpResponse<String> garbage =
+        submit("{\"not\":\"a jws\"".getBytes(StandardCharsets.UTF_8), "application/json");
+    assertThat(garbage.statusCode()).isEqualTo(400);
+    assertThat(problemType(garbage)).isEqualTo("urn:tally:problem:malformed");
+
+    HttpResponse<String> negative =
+        submit(
+            signed(
+                net.settle(net.id(), new TestNetwork.Leg("a-eur", "b-eur", "EUR", "-5")),
+                TestNetwork.BANK_A),
+            "application/json");
+    assertThat(negative.statusCode()).isEqualTo(400);
+    assertThat(problemType(negative)).isEqualTo("urn:tally:problem:amount-invalid");
+
+    HttpResponse<String> huge = submit(new byte[300 * 1024], "application/json");
+    assertThat(huge.statusCode()).isEqualTo(413);
+    assertThat(problemType(huge)).isEqualTo("urn:tally:problem:too-large");
+
+    assertThat(submit(good, "text/plain").statusCode()).isEqualTo(415);
+    HttpResponse<String> unknown = status("never-submitted");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(problemType(unknown)).isEqualTo("urn:tally:problem:unknown-instruction");
+
+    // The network keeps settling afterwards.
+    String after = net.id();
+    assertThat(
+            submit(
+                    signed(
+                        net.settle(after, TestNetwork.leg("a-eur", "b-eur", "EUR", 2)),
+                        TestNetwork.BANK_A),
+                    "application/json")
+                .statusCode())
+        .isEqualTo(202);
+    assertThat(finalCode(after)).isEqualTo("ACCEPTED");
+  }
+}
