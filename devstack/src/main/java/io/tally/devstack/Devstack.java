@@ -116,6 +116,12 @@ public final class Devstack {
     ledger.put("tally.ledger.instance-key-file", network.keyFile("ledger-1").toString());
     launch("ledger", "io.tally.ledger.LedgerServiceApplication", ledger);
 
+    Map<String, String> gateway = new LinkedHashMap<>(common);
+    gateway.put("tally.gateway.genesis-file", genesis);
+    gateway.put("tally.gateway.instance-id", "gateway-1");
+    gateway.put("tally.gateway.instance-key-file", network.keyFile("gateway-1").toString());
+    launch("gateway", "io.tally.gateway.GatewayServiceApplication", gateway);
+
     awaitHealthy();
     System.out.println();
     System.out.println("tally devstack is up (Ctrl-C stops everything):");
@@ -130,12 +136,18 @@ public final class Devstack {
     System.out.println();
     System.out.println("Try:");
     Service identityService = services.get(0);
-    Service ledgerService = services.get(services.size() - 1);
+    Service ledgerService = services.get(services.size() - 2);
+    Service gatewayService = services.get(services.size() - 1);
     System.out.println(
         "  curl http://127.0.0.1:" + identityService.port() + "/v1/network/validators/jwks");
     System.out.println(
         "  curl http://127.0.0.1:" + identityService.port() + "/swagger-ui/index.html");
     System.out.println("  curl http://127.0.0.1:" + ledgerService.port() + "/v1/blocks/head");
+    System.out.println(
+        "  curl -X POST -H 'Content-Type: application/jose+json' --data @instruction.json"
+            + " http://127.0.0.1:"
+            + gatewayService.port()
+            + "/v1/instructions");
     System.out.println("devstack: network up");
   }
 

@@ -65,7 +65,7 @@ class DevstackIT {
     try {
       assertThat(up.get(4, TimeUnit.MINUTES)).as("devstack output: %s", lines).isTrue();
       List<ProcessHandle> services = devstack.descendants().toList();
-      assertThat(services).hasSizeGreaterThanOrEqualTo(6);
+      assertThat(services).hasSizeGreaterThanOrEqualTo(7);
       assertThat(Files.exists(dir.resolve("network.json"))).isTrue();
 
       // Every service printed answers its health check on 127.0.0.1.
@@ -87,7 +87,7 @@ class DevstackIT {
           }
         }
       }
-      assertThat(checked).isEqualTo(6);
+      assertThat(checked).isEqualTo(7);
 
       devstack.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook stops the services
       assertThat(devstack.waitFor(90, TimeUnit.SECONDS)).isTrue();
