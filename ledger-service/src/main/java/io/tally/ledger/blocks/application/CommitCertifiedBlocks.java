@@ -236,6 +236,8 @@ public final class CommitCertifiedBlocks implements Runnable {
               height);
         } else if (tally.accepts(height)) {
           count(tally, record.offset(), opened.get());
+        } else {
+          tally.late(vote.validatorId(), vote.header(), opened.get().vote()).ifPresent(this::keep);
         }
       }
       parked.poll();
@@ -268,24 +270,25 @@ public final class CommitCertifiedBlocks implements Runnable {
     Vote.Verified verified = opened.verified();
     tally
         .add(offset, verified.validatorId(), verified.header(), opened.vote())
-        .ifPresent(
-            found -> {
-              String description =
-                  "equivocation: validator "
-                      + found.validatorId()
-                      + " signed two headers at height "
-                      + found.height();
-              log.warn("alarm: {}", description);
-              status.alarm(description);
-              store.keep(
-                  new LedgerStore.Evidence(
-                      "EQUIVOCATION",
-                      found.height(),
-                      found.validatorId(),
-                      description,
-                      found.first(),
-                      found.second()));
-            });
+        .ifPresent(this::keep);
+  }
+
+  private void keep(VoteTally.Equivocation found) {
+    String description =
+        "equivocation: validator "
+            + found.validatorId()
+            + " signed two headers at height "
+            + found.height();
+    log.warn("alarm: {}", description);
+    status.alarm(description);
+    store.keep(
+        new LedgerStore.Evidence(
+            "EQUIVOCATION",
+            found.height(),
+            found.validatorId(),
+            description,
+            found.first(),
+            found.second()));
   }
 
   private void commit(

@@ -24,9 +24,14 @@ import java.util.TreeMap;
  */
 public final class VoteTally {
 
+  /** Committed heights whose votes are kept for late equivocation. */
+  public static final int RECENT_HEIGHTS_MAX = 1_000;
+
   private final int quorum;
   private final long heightsAheadMax;
   private final TreeMap<Long, Height> heights = new TreeMap<>();
+  // Committed heights, kept a while so that a validator's late second header is still caught.
+  private final TreeMap<Long, Height> recent = new TreeMap<>();
   private long committed;
 
   /** One validator signing two different headers at one height, both votes as received. */
@@ -145,10 +150,46 @@ public final class VoteTally {
         + signers;
   }
 
-  /** Forgets every height up to {@code height}, which is now committed. */
+  /**
+   * Stops counting every height up to {@code height}, which is now committed; their votes are kept
+   * for {@link #RECENT_HEIGHTS_MAX} heights to catch equivocation that arrives late.
+   */
   public void committed(long height) {
     committed = Math.max(committed, height);
-    heights.headMap(committed, true).clear();
+    Map<Long, Height> done = heights.headMap(committed, true);
+    recent.putAll(done);
+    done.clear();
+    while (recent.size() > RECENT_HEIGHTS_MAX) {
+      recent.pollFirstEntry();
+    }
+  }
+
+  /**
+   * Checks a vote for an already committed height against the votes seen there: a validator that
+   * signed another header at that height equivocated (the vote counts for nothing either way).
+   */
+  public Optional<Equivocation> late(String validatorId, BlockHeader header, Vote vote) {
+    Height height = recent.get(header.height());
+    Hash earlier = height == null ? null : height.signedBy.get(validatorId);
+    if (height == null) {
+      return Optional.empty();
+    }
+    if (earlier == null) {
+      height.signedBy.put(validatorId, header.hash());
+      height.votes.computeIfAbsent(header.hash(), h -> new TreeMap<>()).put(validatorId, vote);
+      return Optional.empty();
+    }
+    if (earlier.equals(header.hash())) {
+      return Optional.empty();
+    }
+    TreeMap<String, Vote> earlierVotes = height.votes.get(earlier);
+    Vote first = earlierVotes == null ? null : earlierVotes.get(validatorId);
+    return Optional.of(
+        new Equivocation(
+            validatorId,
+            header.height(),
+            first == null ? new byte[0] : first.toBytes(),
+            vote.toBytes()));
   }
 
   /**

@@ -92,6 +92,22 @@ class VoteTallyTest {
   }
 
   @Test
+  void aSecondHeaderArrivingAfterTheCommitIsStillEquivocation() {
+    BlockHeader wrong = header(1, "wrong");
+    BlockHeader right = header(1, "right");
+    add(0, 4, wrong);
+    add(1, 1, right);
+    add(2, 2, right);
+    add(3, 3, right);
+    assertThat(tally.certificate(right)).isPresent();
+    tally.committed(1);
+    assertThat(tally.isStale(1)).isTrue();
+    assertThat(tally.late("validator-4", right, vote(4, right))).isPresent();
+    assertThat(tally.late("validator-1", right, vote(1, right))).isEmpty();
+    assertThat(tally.late("validator-1", wrong, vote(1, wrong))).isPresent();
+  }
+
+  @Test
   void votesTooFarAheadAreRefusedUntilTheLedgerCatchesUp() {
     assertThat(tally.accepts(10)).isTrue();
     assertThat(tally.accepts(11)).isFalse();
