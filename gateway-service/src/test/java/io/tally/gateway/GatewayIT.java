@@ -261,6 +261,24 @@ class GatewayIT {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(problemType(unknown)).isEqualTo("urn:tally:problem:unknown-instruction");
 
+    // Prefer: wait=N answers with the final status when it comes in time.
+    String waited = net.id();
+    HttpResponse<String> finalNow =
+        http.send(
+            HttpRequest.newBuilder(uri("/v1/instructions"))
+                .header("Content-Type", "application/jose+json")
+                .header("Prefer", "wait=20")
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(
+                        signed(
+                            net.settle(waited, TestNetwork.leg("a-eur", "b-eur", "EUR", 3)),
+                            TestNetwork.BANK_A)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(finalNow.statusCode()).as(finalNow.body()).isEqualTo(200);
+    assertThat(finalNow.headers().firstValue("Preference-Applied")).hasValue("wait=20");
+    assertThat(json.readTree(finalNow.body()).get("code").asString()).isEqualTo("ACCEPTED");
+
     // The network keeps settling afterwards.
     String after = net.id();
     assertThat(

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -50,6 +51,11 @@ class InstructionController {
     }
   }
 
+  /** The longest wait a client may ask for: a request thread is held meanwhile. */
+  static final Duration WAIT_MAX = Duration.ofSeconds(30);
+
+  private static final Duration WAIT_POLL = Duration.ofMillis(20);
+
   private final SubmitInstruction submit;
   private final CertifiedReplica replica;
   private final int bodyMax;
@@ -63,10 +69,12 @@ class InstructionController {
 
   /**
    * Submits one instruction: a JWS in JSON general serialization ({@code typ
-   * tally-instruction+jws}), one signature per signer. Answers 202 once the log acknowledged it.
+   * tally-instruction+jws}), one signature per signer. Answers 202 once the log acknowledged it;
+   * with {@code Prefer: wait=N} (RFC 7240, N at most {@link #WAIT_MAX}) it answers 200 with the
+   * final status as soon as a certified block holds the instruction, or 202 when N seconds pass.
    */
   @PostMapping(consumes = {"application/json", "application/jose+json"})
-  ResponseEntity<Accepted> submit(HttpServletRequest request) throws IOException, Rejected {
+  ResponseEntity<?> submit(HttpServletRequest request) throws IOException, Rejected {
     if (request.getContentLengthLong() > bodyMax) {
       throw new TooLarge(
           "the body has " + request.getContentLengthLong() + " bytes, at most " + bodyMax);
@@ -79,9 +87,54 @@ class InstructionController {
       throw new TooLarge("the body has more than " + bodyMax + " bytes");
     }
     SubmitInstruction.Submitted submitted = submit.submit(body);
+    Duration wait = preferredWait(request.getHeader("Prefer"));
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!wait.isZero()) {
+      Optional<Outcome> outcome = replica.outcome(submitted.instructionId());
+      if (outcome.isPresent()) {
+        return ResponseEntity.ok()
+            .header("Preference-Applied", "wait=" + wait.toSeconds())
+            .location(URI.create("/v1/instructions/" + submitted.instructionId()))
+            .body(
+                new Status(
+                    submitted.instructionId(),
+                    "FINAL",
+                    outcome.get().code().name(),
+                    outcome.get().offset(),
+                    replica.certifiedHeight()));
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(WAIT_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/v1/instructions/" + submitted.instructionId()))
         .body(new Accepted(submitted.instructionId(), submitted.offset(), "SUBMITTED"));
+  }
+
+  /** The wait a {@code Prefer} header asks for ({@code wait=N} seconds), capped; zero if none. */
+  static Duration preferredWait(@Nullable String prefer) {
+    if (prefer == null) {
+      return Duration.ZERO;
+    }
+    for (String preference : prefer.split(",", -1)) {
+      String trimmed = preference.trim();
+      if (trimmed.startsWith("wait=")) {
+        try {
+          long seconds = Long.parseLong(trimmed.substring(5).trim());
+          return Duration.ofSeconds(Math.max(0, Math.min(seconds, WAIT_MAX.toSeconds())));
+        } catch (NumberFormatException e) {
+          return Duration.ZERO; // RFC 7240: a preference that cannot be honoured is ignored
+        }
+      }
+    }
+    return Duration.ZERO;
   }
 
   /** {@code FINAL} with the outcome once a certified block holds it; 404 before. */
