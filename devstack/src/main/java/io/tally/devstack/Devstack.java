@@ -120,6 +120,8 @@ public final class Devstack {
     gateway.put("tally.gateway.genesis-file", genesis);
     gateway.put("tally.gateway.instance-id", "gateway-1");
     gateway.put("tally.gateway.instance-key-file", network.keyFile("gateway-1").toString());
+    gateway.put(
+        "tally.gateway.ledger-url", "http://127.0.0.1:" + services.get(services.size() - 1).port());
     launch("gateway", "io.tally.gateway.GatewayServiceApplication", gateway);
 
     awaitHealthy();

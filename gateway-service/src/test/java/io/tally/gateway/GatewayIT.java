@@ -1,14 +1,21 @@
 package io.tally.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tally.engine.LogRecord;
 import io.tally.engine.TestNetwork;
 import io.tally.ledger.LedgerServiceApplication;
+import io.tally.protocol.VerificationException;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.QuorumCertificate;
+import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.codec.Hash;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.protocol.merkle.MerkleTree;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.validator.ValidatorServiceApplication;
@@ -85,7 +92,7 @@ class GatewayIT {
                   "1")));
     }
     PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
-    services.add(
+    ConfigurableApplicationContext ledger =
         run(
             LedgerServiceApplication.builder(),
             Map.of(
@@ -98,7 +105,8 @@ class GatewayIT {
                 "tally.ledger.instance-key-file",
                 dir.resolve("ledger.key").toString(),
                 "tally.ledger.verifier-threads",
-                "1")));
+                "1"));
+    services.add(ledger);
     // The world (participants, assets, accounts, funds) is written directly, in the test
     // network's own gateway-1 chain (epoch 1); the gateway below opens a later epoch.
     net.now = System.currentTimeMillis();
@@ -127,7 +135,9 @@ class GatewayIT {
                 "tally.gateway.instance-id",
                 "gateway-1",
                 "tally.gateway.instance-key-file",
-                dir.resolve("gateway.key").toString()));
+                dir.resolve("gateway.key").toString(),
+                "tally.gateway.ledger-url",
+                "http://127.0.0.1:" + ledger.getEnvironment().getProperty("local.server.port")));
     services.add(gateway);
   }
 
@@ -177,6 +187,25 @@ class GatewayIT {
     return GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(signers)).toBytes();
   }
 
+  /** The receipt of {@code id}, once the ledger committed it (the gateway may be ahead). */
+  static JsonNode receipt(String id) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(uri("/v1/instructions/" + id + "/receipt")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        return json.readTree(response.body());
+      }
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no receipt for " + id + ": " + response.body());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   static String problemType(HttpResponse<String> response) {
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     return json.readTree(response.body()).get("type").asString();
@@ -214,6 +243,29 @@ class GatewayIT {
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     assertThat(accepted.headers().firstValue("Location")).hasValue("/v1/instructions/" + id);
     assertThat(finalCode(id)).isEqualTo("ACCEPTED");
+
+    // Its receipt verifies offline with the genesis alone; a changed byte breaks it.
+    JsonNode receipt = receipt(id);
+    BlockHeader header = BlockHeader.fromBytes(Base64Url.decode(receipt.get("header").asString()));
+    assertThat(
+            QuorumCertificate.parse(
+                    receipt.get("certificate").asString().getBytes(StandardCharsets.UTF_8))
+                .verify(TestNetwork.GENESIS.validators(), header))
+        .hasSizeGreaterThanOrEqualTo(3);
+    byte[] record = Base64Url.decode(receipt.get("record").asString());
+    List<Hash> entriesProof = new ArrayList<>();
+    receipt.get("entriesProof").forEach(h -> entriesProof.add(Hash.ofHex(h.asString())));
+    long index = receipt.get("index").asLong();
+    long size = receipt.get("treeSize").asLong();
+    MerkleTree.verifyInclusion(
+        index, size, MerkleTree.leafHash(record), entriesProof, header.entries());
+    record[record.length / 2] ^= 1;
+    assertThatThrownBy(
+            () ->
+                MerkleTree.verifyInclusion(
+                    index, size, MerkleTree.leafHash(record), entriesProof, header.entries()))
+        .isInstanceOf(VerificationException.class);
+    assertThat(receipt.get("finality").asString()).startsWith("Irrevocable");
 
     // Bad input: each gets its documented status and type, never a 5xx.
     byte[] good =

@@ -1,5 +1,6 @@
 package io.tally.gateway.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param finalizedTopic the finality events the replica follows ({@code tally.finalized})
  * @param bodyMax the largest request body accepted (413 beyond)
  * @param sendTimeout how long a write may wait for the broker's acknowledgement
+ * @param ledgerUrl a ledger replica's base URL, where receipts' parts are fetched (and checked)
  */
 @ConfigurationProperties("tally.gateway")
 public record GatewayProperties(
@@ -26,4 +28,5 @@ public record GatewayProperties(
     String logTopic,
     String finalizedTopic,
     DataSize bodyMax,
-    Duration sendTimeout) {}
+    Duration sendTimeout,
+    URI ledgerUrl) {}

@@ -42,6 +42,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
+  ResponseEntity<ProblemDetail> receiptUnavailable(ReceiptController.ReceiptUnavailable e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "RECEIPT_UNAVAILABLE", e.getMessage()));
+  }
+
+  @ExceptionHandler
   ResponseEntity<ProblemDetail> logUnavailable(IllegalStateException e) {
     ProblemDetail problem =
         problem(
