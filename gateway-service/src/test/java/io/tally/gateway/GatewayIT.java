@@ -331,6 +331,13 @@ class GatewayIT {
     assertThat(finalNow.headers().firstValue("Preference-Applied")).hasValue("wait=20");
     assertThat(json.readTree(finalNow.body()).get("code").asString()).isEqualTo("ACCEPTED");
 
+    HttpResponse<String> document =
+        http.send(
+            HttpRequest.newBuilder(uri("/v3/api-docs")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(document.statusCode()).isEqualTo(200);
+    assertThat(document.body()).contains("/v1/instructions", "/v1/instructions/{id}/receipt");
+
     // The network keeps settling afterwards.
     String after = net.id();
     assertThat(
