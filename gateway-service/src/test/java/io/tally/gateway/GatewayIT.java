@@ -18,6 +18,7 @@ import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.merkle.MerkleTree;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.Services;
 import io.tally.validator.ValidatorServiceApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,18 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -73,8 +70,9 @@ class GatewayIT {
       PrivateKeyFile.write(
           TestNetwork.key("validator-" + i + "-instance"), dir.resolve("vi" + i + ".key"));
       services.add(
-          run(
+          Services.run(
               ValidatorServiceApplication.builder(),
+              kafka,
               Map.of(
                   "spring.datasource.url",
                   postgres.createDatabase("gateway_validator_" + i),
@@ -93,8 +91,9 @@ class GatewayIT {
     }
     PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
     ConfigurableApplicationContext ledger =
-        run(
+        Services.run(
             LedgerServiceApplication.builder(),
+            kafka,
             Map.of(
                 "spring.datasource.url",
                 postgres.createDatabase("gateway_ledger"),
@@ -110,25 +109,16 @@ class GatewayIT {
     // The world (participants, assets, accounts, funds) is written directly, in the test
     // network's own gateway-1 chain (epoch 1); the gateway below opens a later epoch.
     net.now = System.currentTimeMillis();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
       for (LogRecord record : net.world()) {
         producer.send(new ProducerRecord<>("tally.log", 0, null, record.value())).get();
       }
     }
     PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
     gateway =
-        run(
+        Services.run(
             GatewayServiceApplication.builder(),
+            kafka,
             Map.of(
                 "tally.gateway.genesis-file",
                 genesis,
@@ -150,17 +140,6 @@ class GatewayIT {
     if (postgres != null) {
       postgres.close();
     }
-  }
-
-  static ConfigurableApplicationContext run(
-      SpringApplicationBuilder application, Map<String, String> properties) {
-    Map<String, String> all = new HashMap<>(properties);
-    all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    all.put("server.port", "0");
-    return application.run(
-        all.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new));
   }
 
   static URI uri(String path) {

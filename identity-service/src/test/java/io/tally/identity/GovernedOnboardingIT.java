@@ -12,6 +12,7 @@ import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.Services;
 import io.tally.validator.ValidatorServiceApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,20 +22,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -71,8 +68,9 @@ class GovernedOnboardingIT {
       PrivateKeyFile.write(
           TestNetwork.key("validator-" + i + "-instance"), dir.resolve("vi" + i + ".key"));
       services.add(
-          run(
+          Services.run(
               ValidatorServiceApplication.builder(),
+              kafka,
               Map.of(
                   "spring.datasource.url",
                   postgres.createDatabase("onboarding_validator_" + i),
@@ -91,8 +89,9 @@ class GovernedOnboardingIT {
     }
     PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
     ledger =
-        run(
+        Services.run(
             LedgerServiceApplication.builder(),
+            kafka,
             Map.of(
                 "spring.datasource.url",
                 postgres.createDatabase("onboarding_ledger"),
@@ -107,8 +106,9 @@ class GovernedOnboardingIT {
     services.add(ledger);
     PrivateKeyFile.write(TestNetwork.IDENTITY, dir.resolve("identity.key"));
     identity =
-        run(
+        Services.run(
             IdentityServiceApplication.builder(),
+            kafka,
             Map.of(
                 "spring.datasource.url",
                 postgres.createDatabase("onboarding_identity"),
@@ -119,17 +119,7 @@ class GovernedOnboardingIT {
                 "tally.identity.instance-key-file",
                 dir.resolve("identity.key").toString()));
     services.add(identity);
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    producer = kafka.producer();
   }
 
   @AfterAll
@@ -144,17 +134,6 @@ class GovernedOnboardingIT {
     if (postgres != null) {
       postgres.close();
     }
-  }
-
-  static ConfigurableApplicationContext run(
-      SpringApplicationBuilder application, Map<String, String> properties) {
-    Map<String, String> all = new HashMap<>(properties);
-    all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    all.put("server.port", "0");
-    return application.run(
-        all.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new));
   }
 
   static HttpResponse<String> call(

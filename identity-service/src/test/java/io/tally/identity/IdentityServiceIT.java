@@ -29,12 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,26 +133,10 @@ class IdentityServiceIT {
   /** Governance records identity-1 wrote to the log. */
   static List<ConsumerRecord<byte[], byte[]>> governanceRecords() throws Exception {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      TopicPartition partition = new TopicPartition("tally.log", 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = Objects.requireNonNull(consumer.endOffsets(List.of(partition)).get(partition));
-      while (consumer.position(partition) < end) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
-          if (envelope.type() == EnvelopeType.GOVERNANCE) {
-            records.add(record);
-          }
-        }
+    for (ConsumerRecord<byte[], byte[]> record : kafka.readAll("tally.log")) {
+      Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
+      if (envelope.type() == EnvelopeType.GOVERNANCE) {
+        records.add(record);
       }
     }
     return records;

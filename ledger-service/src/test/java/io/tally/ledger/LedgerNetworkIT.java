@@ -23,6 +23,7 @@ import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.merkle.MerkleTree;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.Services;
 import io.tally.validator.ValidatorServiceApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,15 +43,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,7 +53,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -110,17 +104,7 @@ class LedgerNetworkIT {
     ledgerDatabase = postgres.createDatabase("ledger");
     replicaDatabase = postgres.createDatabase("ledger_replica");
     PrivateKeyFile.write(TestNetwork.key("ledger-2"), dir.resolve("ledger-2.key"));
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    producer = kafka.producer();
     for (int i = 1; i <= 4; i++) {
       startValidator(i);
     }
@@ -160,7 +144,7 @@ class LedgerNetworkIT {
         "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
     properties.put("tally.validator.snapshot-every-blocks", "2");
     properties.put("tally.validator.verifier-threads", "1");
-    validators.put(i, run(ValidatorServiceApplication.builder(), properties));
+    validators.put(i, Services.run(ValidatorServiceApplication.builder(), kafka, properties));
   }
 
   static ConfigurableApplicationContext startLedger() {
@@ -171,7 +155,7 @@ class LedgerNetworkIT {
     properties.put("tally.ledger.instance-key-file", dir.resolve("ledger.key").toString());
     properties.put("tally.ledger.snapshot-every-blocks", "3");
     properties.put("tally.ledger.verifier-threads", "1");
-    return run(LedgerServiceApplication.builder(), properties);
+    return Services.run(LedgerServiceApplication.builder(), kafka, properties);
   }
 
   /** A second ledger replica with its own database and instance key. */
@@ -182,19 +166,7 @@ class LedgerNetworkIT {
     properties.put("tally.ledger.instance-id", "ledger-2");
     properties.put("tally.ledger.instance-key-file", dir.resolve("ledger-2.key").toString());
     properties.put("tally.ledger.verifier-threads", "1");
-    return run(LedgerServiceApplication.builder(), properties);
-  }
-
-  static ConfigurableApplicationContext run(
-      SpringApplicationBuilder application, Map<String, String> properties) {
-    Map<String, String> all = new HashMap<>(properties);
-    all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    all.put("server.port", "0");
-    // Arguments, not default properties: they must win over the service's own yml.
-    return application.run(
-        all.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new));
+    return Services.run(LedgerServiceApplication.builder(), kafka, properties);
   }
 
   static LedgerStatus ledgerStatus() {
@@ -226,25 +198,7 @@ class LedgerNetworkIT {
   }
 
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      TopicPartition partition = new TopicPartition(topic, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = requireNonNull(consumer.endOffsets(List.of(partition)).get(partition));
-      while (consumer.position(partition) < end) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return kafka.readAll(topic);
   }
 
   /** The whole log through a fresh engine, as any replica computes it. */

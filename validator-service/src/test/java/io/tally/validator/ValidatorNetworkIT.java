@@ -16,6 +16,7 @@ import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.Services;
 import io.tally.validator.voting.application.ValidatorStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,17 +68,7 @@ class ValidatorNetworkIT {
           TestNetwork.key("validator-" + i + "-instance"), dir.resolve("instance-" + i + ".key"));
       databases.put(i, postgres.createDatabase("validator_" + i));
     }
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    producer = kafka.producer();
     for (int i = 1; i <= 4; i++) {
       start(i);
     }
@@ -104,10 +89,8 @@ class ValidatorNetworkIT {
   }
 
   static void start(int i) {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    properties.put("spring.datasource.url", databases.get(i));
-    properties.put("server.port", "0");
+    Map<String, String> properties = new HashMap<>();
+    properties.put("spring.datasource.url", requireNonNull(databases.get(i)));
     properties.put("tally.validator.genesis-file", dir.resolve("network.json").toString());
     properties.put("tally.validator.validator-id", "validator-" + i);
     properties.put(
@@ -117,12 +100,7 @@ class ValidatorNetworkIT {
         "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
     properties.put("tally.validator.snapshot-every-blocks", "2");
     properties.put("tally.validator.verifier-threads", "1");
-    // Arguments, not default properties: they must win over validator-service.yml.
-    String[] arguments =
-        properties.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new);
-    validators.put(i, ValidatorServiceApplication.builder().run(arguments));
+    validators.put(i, Services.run(ValidatorServiceApplication.builder(), kafka, properties));
   }
 
   /** Writes the records' values to the log; returns the offset of the last one. */
@@ -150,25 +128,7 @@ class ValidatorNetworkIT {
   }
 
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      TopicPartition partition = new TopicPartition(topic, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = requireNonNull(consumer.endOffsets(List.of(partition)).get(partition));
-      while (consumer.position(partition) < end) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return kafka.readAll(topic);
   }
 
   /** Replays the whole log through a local engine, as any replica would. */
