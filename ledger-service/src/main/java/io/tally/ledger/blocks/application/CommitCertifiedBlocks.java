@@ -15,6 +15,7 @@ import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.genesis.Genesis;
+import io.tally.service.Backoff;
 import io.tally.service.LogReader;
 import io.tally.service.ParallelPreVerifier;
 import java.time.Clock;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class CommitCertifiedBlocks implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(CommitCertifiedBlocks.class);
-  private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
   private static final Duration POLL = Duration.ofMillis(10);
   private static final long HEIGHTS_AHEAD_MAX = 100_000;
 
@@ -106,16 +106,16 @@ public final class CommitCertifiedBlocks implements Runnable {
 
   @Override
   public void run() {
-    Duration backoff = BACKOFF_MIN;
+    Backoff backoff = new Backoff(settings.retryBackoffMax());
     try {
       while (!stopping && status.halted() == null) {
         try {
           runFromStoredProgress();
         } catch (RuntimeException e) {
           status.failed(e);
-          log.error("ledger loop failed; retrying from the stored progress in {}", backoff, e);
-          sleep(backoff);
-          backoff = min(backoff.multipliedBy(2), settings.retryBackoffMax());
+          Duration wait = backoff.next();
+          log.error("ledger loop failed; retrying from the stored progress in {}", wait, e);
+          Backoff.pause(wait, () -> stopping);
         }
       }
     } catch (InterruptedException e) {
@@ -337,16 +337,5 @@ public final class CommitCertifiedBlocks implements Runnable {
             computed.toBytes(),
             certified.certificate().toBytes()));
     status.halt(reason);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private void sleep(Duration duration) throws InterruptedException {
-    long until = System.nanoTime() + duration.toNanos();
-    while (!stopping && System.nanoTime() < until) {
-      Thread.sleep(Math.min(50, duration.toMillis()));
-    }
   }
 }

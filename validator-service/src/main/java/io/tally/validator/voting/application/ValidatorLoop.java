@@ -8,6 +8,7 @@ import io.tally.engine.Rules;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.service.Backoff;
 import io.tally.service.LogReader;
 import io.tally.service.ParallelPreVerifier;
 import io.tally.validator.voting.domain.LogClockMonitor;
@@ -30,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ValidatorLoop implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ValidatorLoop.class);
-  private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
 
   /**
    * Settings of the loop.
@@ -92,16 +92,16 @@ public final class ValidatorLoop implements Runnable {
 
   @Override
   public void run() {
-    Duration backoff = BACKOFF_MIN;
+    Backoff backoff = new Backoff(settings.retryBackoffMax());
     try {
       while (!stopping) {
         try {
           runFromLastSnapshot();
         } catch (RuntimeException e) {
           status.failed(e);
-          log.error("validator loop failed; retrying from the last snapshot in {}", backoff, e);
-          sleep(backoff);
-          backoff = min(backoff.multipliedBy(2), settings.retryBackoffMax());
+          Duration wait = backoff.next();
+          log.error("validator loop failed; retrying from the last snapshot in {}", wait, e);
+          Backoff.pause(wait, () -> stopping);
         }
       }
     } catch (InterruptedException e) {
@@ -185,12 +185,5 @@ public final class ValidatorLoop implements Runnable {
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private void sleep(Duration duration) throws InterruptedException {
-    long until = System.nanoTime() + duration.toNanos();
-    while (!stopping && System.nanoTime() < until) {
-      Thread.sleep(Math.min(50, duration.toMillis()));
-    }
   }
 }
