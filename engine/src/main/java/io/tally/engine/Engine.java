@@ -1122,6 +1122,15 @@ public final class Engine {
             revoked));
   }
 
+  /**
+   * The content hash an id was applied with, while it is remembered: a front door answers a reuse
+   * of the id with other content before it reaches the log.
+   */
+  public Optional<Hash> rememberedContent(String id) {
+    Remembered earlier = remembered.get(id);
+    return earlier == null ? Optional.empty() : Optional.of(earlier.contentHash());
+  }
+
   /** Number of instruction ids currently remembered (bounded by the {@code notAfter} window). */
   public int rememberedIdCount() {
     return remembered.size();

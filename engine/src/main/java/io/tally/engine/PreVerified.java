@@ -109,6 +109,19 @@ public final class PreVerified {
     return contentCode;
   }
 
+  /** The instruction's {@code notAfter} (log time, ms), if the record could be read that far. */
+  public java.util.OptionalLong notAfter() {
+    return id == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(notAfter);
+  }
+
+  /**
+   * The hash that identifies the instruction's content for duplicate detection (the same id with
+   * another hash is {@link Code#DUPLICATE_CONFLICT}), if the record could be read that far.
+   */
+  public java.util.Optional<Hash> contentHash() {
+    return java.util.Optional.ofNullable(contentHash);
+  }
+
   /** The instruction id the record carries, if it could be read. */
   public java.util.Optional<String> instructionId() {
     return java.util.Optional.ofNullable(id);

@@ -7,15 +7,11 @@ import io.tally.engine.LogRecord;
 import io.tally.engine.TestNetwork;
 import io.tally.ledger.LedgerServiceApplication;
 import io.tally.protocol.VerificationException;
-import io.tally.protocol.block.BlockHeader;
-import io.tally.protocol.block.QuorumCertificate;
-import io.tally.protocol.codec.Base64Url;
-import io.tally.protocol.codec.Hash;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
-import io.tally.protocol.merkle.MerkleTree;
+import io.tally.protocol.receipt.Receipt;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.testing.Services;
@@ -167,7 +163,7 @@ class GatewayIT {
   }
 
   /** The receipt of {@code id}, once the ledger committed it (the gateway may be ahead). */
-  static JsonNode receipt(String id) throws Exception {
+  static String receipt(String id) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       HttpResponse<String> response =
@@ -175,7 +171,7 @@ class GatewayIT {
               HttpRequest.newBuilder(uri("/v1/instructions/" + id + "/receipt")).build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {
-        return json.readTree(response.body());
+        return response.body();
       }
       assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
       if (System.nanoTime() > deadline) {
@@ -224,27 +220,14 @@ class GatewayIT {
     assertThat(finalCode(id)).isEqualTo("ACCEPTED");
 
     // Its receipt verifies offline with the genesis alone; a changed byte breaks it.
-    JsonNode receipt = receipt(id);
-    BlockHeader header = BlockHeader.fromBytes(Base64Url.decode(receipt.get("header").asString()));
-    assertThat(
-            QuorumCertificate.parse(
-                    receipt.get("certificate").asString().getBytes(StandardCharsets.UTF_8))
-                .verify(TestNetwork.GENESIS.validators(), header))
-        .hasSizeGreaterThanOrEqualTo(3);
-    byte[] record = Base64Url.decode(receipt.get("record").asString());
-    List<Hash> entriesProof = new ArrayList<>();
-    receipt.get("entriesProof").forEach(h -> entriesProof.add(Hash.ofHex(h.asString())));
-    long index = receipt.get("index").asLong();
-    long size = receipt.get("treeSize").asLong();
-    MerkleTree.verifyInclusion(
-        index, size, MerkleTree.leafHash(record), entriesProof, header.entries());
-    record[record.length / 2] ^= 1;
-    assertThatThrownBy(
-            () ->
-                MerkleTree.verifyInclusion(
-                    index, size, MerkleTree.leafHash(record), entriesProof, header.entries()))
+    byte[] receipt = receipt(id).getBytes(StandardCharsets.UTF_8);
+    Receipt.Verified verified = Receipt.parse(receipt).verify(TestNetwork.GENESIS);
+    assertThat(verified.code()).isEqualTo("ACCEPTED");
+    assertThat(verified.signers()).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(verified.finality()).startsWith("Irrevocable");
+    receipt[receipt.length / 2] ^= 1;
+    assertThatThrownBy(() -> Receipt.parse(receipt).verify(TestNetwork.GENESIS))
         .isInstanceOf(VerificationException.class);
-    assertThat(receipt.get("finality").asString()).startsWith("Irrevocable");
 
     // Bad input: each gets its documented status and type, never a 5xx.
     byte[] good =
@@ -282,6 +265,66 @@ class GatewayIT {
             "application/json");
     assertThat(negative.statusCode()).isEqualTo(400);
     assertThat(problemType(negative)).isEqualTo("urn:tally:problem:amount-invalid");
+
+    for (String amount : List.of("0", "-1", "9223372036854775808", "99999999999999999999", "1.5")) {
+      HttpResponse<String> refused =
+          submit(
+              signed(
+                  net.settle(net.id(), new TestNetwork.Leg("a-eur", "b-eur", "EUR", amount)),
+                  TestNetwork.BANK_A),
+              "application/json");
+      assertThat(refused.statusCode()).as(amount).isEqualTo(400);
+      assertThat(problemType(refused)).as(amount).isEqualTo("urn:tally:problem:amount-invalid");
+    }
+
+    TestNetwork.Leg[] seventeen = new TestNetwork.Leg[17];
+    java.util.Arrays.fill(seventeen, TestNetwork.leg("a-eur", "b-eur", "EUR", 1));
+    HttpResponse<String> tooManyLegs =
+        submit(signed(net.settle(net.id(), seventeen), TestNetwork.BANK_A), "application/json");
+    assertThat(tooManyLegs.statusCode()).isEqualTo(400);
+    assertThat(problemType(tooManyLegs)).isEqualTo("urn:tally:problem:legs-too-many");
+
+    long now = System.currentTimeMillis();
+    HttpResponse<String> expired =
+        submit(
+            signed(
+                TestNetwork.settle(
+                    net.id(), now - 1_000, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                TestNetwork.BANK_A),
+            "application/json");
+    assertThat(expired.statusCode()).isEqualTo(400);
+    assertThat(problemType(expired)).isEqualTo("urn:tally:problem:expired");
+    HttpResponse<String> farFuture =
+        submit(
+            signed(
+                TestNetwork.settle(
+                    net.id(), now + 2 * 3_600_000L, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                TestNetwork.BANK_A),
+            "application/json");
+    assertThat(farFuture.statusCode()).isEqualTo(400);
+    assertThat(problemType(farFuture)).isEqualTo("urn:tally:problem:not-after-too-far");
+
+    // The same id again: with the same bytes it is accepted (idempotent), with others it is 409,
+    // both while it is in flight and once a certified block holds it.
+    String reused = net.id();
+    byte[] first =
+        signed(net.settle(reused, TestNetwork.leg("a-eur", "b-eur", "EUR", 4)), TestNetwork.BANK_A);
+    byte[] other =
+        signed(net.settle(reused, TestNetwork.leg("a-eur", "b-eur", "EUR", 5)), TestNetwork.BANK_A);
+    assertThat(submit(first, "application/json").statusCode()).isEqualTo(202);
+    HttpResponse<String> conflict = submit(other, "application/json");
+    assertThat(conflict.statusCode()).isEqualTo(409);
+    assertThat(problemType(conflict)).isEqualTo("urn:tally:problem:duplicate-conflict");
+    assertThat(finalCode(reused)).isEqualTo("ACCEPTED");
+    assertThat(submit(first, "application/json").statusCode()).isEqualTo(202);
+    assertThat(submit(other, "application/json").statusCode()).isEqualTo(409);
+
+    String badBase64 =
+        "{\"payload\":\"not*base64\",\"signatures\":[{\"protected\":\"e30\",\"signature\":\"AA\"}]}";
+    HttpResponse<String> notBase64 =
+        submit(badBase64.getBytes(StandardCharsets.UTF_8), "application/json");
+    assertThat(notBase64.statusCode()).isEqualTo(400);
+    assertThat(problemType(notBase64)).isEqualTo("urn:tally:problem:malformed");
 
     HttpResponse<String> huge = submit(new byte[300 * 1024], "application/json");
     assertThat(huge.statusCode()).isEqualTo(413);

@@ -12,6 +12,7 @@ import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.BlockHeader;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.codec.Hash;
 import io.tally.protocol.codec.JsonException;
 import io.tally.protocol.codec.JsonObject;
 import io.tally.protocol.codec.JsonReader;
@@ -114,6 +115,13 @@ public final class CertifiedReplica implements Runnable {
   public Optional<Outcome> outcome(String instructionId) {
     synchronized (lock) {
       return Optional.ofNullable(outcomes.get(instructionId));
+    }
+  }
+
+  /** The content hash a certified block applied {@code instructionId} with, while remembered. */
+  public Optional<Hash> rememberedContent(String instructionId) {
+    synchronized (lock) {
+      return engine.rememberedContent(instructionId);
     }
   }
 

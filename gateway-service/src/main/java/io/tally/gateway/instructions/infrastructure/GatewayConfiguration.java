@@ -1,5 +1,6 @@
 package io.tally.gateway.instructions.infrastructure;
 
+import io.tally.engine.Rules;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.protocol.envelope.EnvelopeWriter;
@@ -114,6 +115,8 @@ class GatewayConfiguration {
             new EnvelopeWriter(properties.instanceId(), epoch, key),
             properties.logTopic(),
             properties.shard(),
-            properties.sendTimeout()));
+            properties.sendTimeout()),
+        clock,
+        Rules.DEFAULT);
   }
 }

@@ -26,6 +26,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     HttpStatus status =
         switch (rejected.code()) {
           case SIGNATURE_INVALID, SIGNER_UNKNOWN, SIGNER_DUPLICATE -> HttpStatus.UNAUTHORIZED;
+          case DUPLICATE_CONFLICT -> HttpStatus.CONFLICT;
           default -> HttpStatus.BAD_REQUEST;
         };
     return problem(status, rejected.code().name(), rejected.getMessage());

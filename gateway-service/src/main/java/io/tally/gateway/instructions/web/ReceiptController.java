@@ -3,12 +3,10 @@ package io.tally.gateway.instructions.web;
 import io.tally.engine.Outcome;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.protocol.VerificationException;
-import io.tally.protocol.block.BlockHeader;
-import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.genesis.Genesis;
-import io.tally.protocol.merkle.MerkleTree;
+import io.tally.protocol.receipt.Receipt;
 import io.tally.service.CertifiedReplica;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/v1/instructions")
 class ReceiptController {
 
-  /** A receipt; {@code header} and {@code record} are base64url of the exact bytes. */
-  record Receipt(
+  /** A receipt in the JSON form {@link Receipt#parse} reads (DESIGN section 4). */
+  record ReceiptResponse(
       String instructionId,
       String record,
       String outcome,
@@ -79,70 +78,47 @@ class ReceiptController {
   }
 
   @GetMapping("/{id}/receipt")
-  Receipt receipt(@PathVariable String id) {
+  ReceiptResponse receipt(@PathVariable String id) {
     Optional<Outcome> outcome = replica.outcome(id);
     if (outcome.isEmpty()) {
       throw new InstructionController.Unknown(
           "no certified block holds instruction " + id + " (not submitted, or not final yet)");
     }
     JsonNode entry = entryAt(id, outcome.get().offset());
+    Receipt receipt;
+    Receipt.Verified verified;
     try {
-      byte[] record = Base64Url.decode(entry.get("record").asString());
-      byte[] outcomeBytes = entry.get("outcome").toString().getBytes(StandardCharsets.UTF_8);
       JsonNode block = entry.get("block");
-      byte[] headerBytes = Base64Url.decode(block.get("header").asString());
-      BlockHeader header = BlockHeader.fromBytes(headerBytes);
-      String certificate = block.get("certificate").toString();
-      List<String> signers =
-          QuorumCertificate.parse(certificate.getBytes(StandardCharsets.UTF_8))
-              .verify(genesis.validators(), header);
       JsonNode proof = entry.get("proof");
-      long index = proof.get("index").asLong();
-      long size = proof.get("treeSize").asLong();
-      List<String> entries = strings(proof.get("entries"));
-      List<String> results = strings(proof.get("results"));
-      MerkleTree.verifyInclusion(
-          index, size, MerkleTree.leafHash(record), hashes(entries), header.entries());
-      MerkleTree.verifyInclusion(
-          index, size, MerkleTree.leafHash(outcomeBytes), hashes(results), header.results());
-      if (!java.util.Arrays.equals(outcomeBytes, outcome.get().toBytes())) {
-        throw new ReceiptUnavailable("the ledger's outcome differs from the certified one");
-      }
-      String finality =
-          "Irrevocable: entry "
-              + index
-              + " of block "
-              + header.height()
-              + " of network "
-              + genesis.hash().toHex()
-              + ", certified by "
-              + signers.size()
-              + " of "
-              + genesis.validators().members().size()
-              + " validators ("
-              + String.join(", ", signers)
-              + "; "
-              + genesis.validators().threshold()
-              + " required) over header "
-              + header.hash().toHex()
-              + ".";
-      return new Receipt(
-          id,
-          Base64Url.encode(record),
-          new String(outcomeBytes, StandardCharsets.UTF_8),
-          Base64Url.encode(headerBytes),
-          certificate,
-          index,
-          size,
-          entries,
-          results,
-          finality);
+      receipt =
+          new Receipt(
+              id,
+              Base64Url.decode(entry.get("record").asString()),
+              entry.get("outcome").toString().getBytes(StandardCharsets.UTF_8),
+              Base64Url.decode(block.get("header").asString()),
+              block.get("certificate").toString().getBytes(StandardCharsets.UTF_8),
+              proof.get("index").asLong(),
+              proof.get("treeSize").asLong(),
+              hashes(proof.get("entries")),
+              hashes(proof.get("results")));
+      verified = receipt.verify(genesis);
     } catch (VerificationException | RuntimeException e) {
-      if (e instanceof ReceiptUnavailable unavailable) {
-        throw unavailable;
-      }
       throw new ReceiptUnavailable("the ledger's parts of the receipt do not check out", e);
     }
+    if (!Arrays.equals(receipt.outcome(), outcome.get().toBytes())) {
+      throw new ReceiptUnavailable("the ledger's outcome differs from the certified one");
+    }
+    return new ReceiptResponse(
+        id,
+        Base64Url.encode(receipt.record()),
+        new String(receipt.outcome(), StandardCharsets.UTF_8),
+        Base64Url.encode(receipt.header()),
+        new String(receipt.certificate(), StandardCharsets.UTF_8),
+        receipt.index(),
+        receipt.treeSize(),
+        receipt.entriesProof().stream().map(Hash::toHex).toList(),
+        receipt.resultsProof().stream().map(Hash::toHex).toList(),
+        verified.finality());
   }
 
   private JsonNode entryAt(String id, long offset) {
@@ -171,13 +147,9 @@ class ReceiptController {
         "the ledger does not list the certified entry at offset " + offset);
   }
 
-  private static List<String> strings(JsonNode array) {
-    List<String> list = new ArrayList<>();
-    array.forEach(node -> list.add(node.asString()));
+  private static List<Hash> hashes(JsonNode array) {
+    List<Hash> list = new ArrayList<>();
+    array.forEach(node -> list.add(Hash.ofHex(node.asString())));
     return list;
-  }
-
-  private static List<Hash> hashes(List<String> hex) {
-    return hex.stream().map(Hash::ofHex).toList();
   }
 }

@@ -1,0 +1,342 @@
+package io.tally.client;
+
+import io.tally.protocol.Limits;
+import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.codec.JsonException;
+import io.tally.protocol.codec.JsonObject;
+import io.tally.protocol.codec.JsonReader;
+import io.tally.protocol.codec.JsonWriter;
+import io.tally.protocol.jws.CompactJws;
+import io.tally.protocol.keys.SigningKey;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Talks to a gateway (instructions, status, receipts) and an identity desk (governance). Every call
+ * that waits takes an explicit timeout and gives up with {@link TallyException.Kind#DEADLINE} when
+ * it passes; nothing retries forever. Thread-safe.
+ */
+public final class TallyClient {
+
+  /** A submission the log acknowledged: not final yet. */
+  public record Submitted(String id, long offset) {}
+
+  /**
+   * Where an instruction stands: {@code FINAL} with the certified outcome {@code code}.
+   *
+   * @param asOfHeight the certified height the gateway answered at
+   */
+  public record Status(String id, String status, String code, long offset, long asOfHeight) {
+
+    /** Whether the certified outcome is {@code ACCEPTED}. */
+    public boolean accepted() {
+      return "ACCEPTED".equals(code);
+    }
+  }
+
+  /** A governance proposal as the desk holds it. */
+  public record Proposal(
+      String id, String kind, String status, int threshold, List<String> approvedBy) {}
+
+  private static final Duration POLL_FIRST = Duration.ofMillis(50);
+  private static final Duration POLL_MAX = Duration.ofMillis(500);
+  private static final long SERVER_WAIT_MAX_SECONDS = 30;
+  private static final int PROBLEM_BYTES_MAX = 64 * 1024;
+
+  private final URI gateway;
+  private final @Nullable URI identity;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+
+  private TallyClient(URI gateway, @Nullable URI identity, Duration requestTimeout) {
+    this.gateway = gateway;
+    this.identity = identity;
+    this.requestTimeout = requestTimeout;
+    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+  }
+
+  /**
+   * A client of the gateway at {@code gateway} and, for governance, the identity desk at {@code
+   * identity} (null if not needed); a single request gives up after {@code requestTimeout}.
+   */
+  public static TallyClient create(URI gateway, @Nullable URI identity, Duration requestTimeout) {
+    return new TallyClient(gateway, identity, requestTimeout);
+  }
+
+  /** Submits an instruction; returns once the log acknowledged it (202). */
+  public Submitted submit(SignedInstruction instruction) throws TallyException {
+    HttpResponse<byte[]> response = send(submitRequest(instruction, 0), requestTimeout);
+    JsonObject body = expect(response, 202);
+    return new Submitted(string(body, "id"), integer(body, "offset"));
+  }
+
+  /**
+   * Submits an instruction and waits until it is final or {@code timeout} passes. Submitting an
+   * instruction that was submitted before is safe: the network settles an id at most once and
+   * reports the first outcome.
+   *
+   * @throws TallyException {@link TallyException.Kind#DEADLINE} if it is not final in time
+   */
+  public Status submitAndAwait(SignedInstruction instruction, Duration timeout)
+      throws TallyException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long waitSeconds = Math.min(SERVER_WAIT_MAX_SECONDS, Math.max(0, timeout.toSeconds() - 1));
+    HttpResponse<byte[]> response =
+        send(submitRequest(instruction, waitSeconds), requestTimeout.plusSeconds(waitSeconds));
+    if (response.statusCode() == 200) {
+      return status(expect(response, 200));
+    }
+    expect(response, 202);
+    return await(instruction.id(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+  }
+
+  /** The instruction's status, or empty while no certified block holds it. */
+  public Optional<Status> status(String id) throws TallyException {
+    HttpResponse<byte[]> response =
+        send(request(gateway, "/v1/instructions/" + id).GET(), requestTimeout);
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(status(expect(response, 200)));
+  }
+
+  /**
+   * Waits until the instruction is final.
+   *
+   * @throws TallyException {@link TallyException.Kind#DEADLINE} if it is not final in time
+   */
+  public Status await(String id, Duration timeout) throws TallyException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Duration pause = POLL_FIRST;
+    while (true) {
+      Optional<Status> status = status(id);
+      if (status.isPresent()) {
+        return status.get();
+      }
+      pause = sleepUntil(deadline, pause, "instruction " + id + " is not final yet");
+    }
+  }
+
+  /**
+   * The receipt of a final instruction (the JSON form {@link
+   * io.tally.protocol.receipt.Receipt#parse} reads), waiting up to {@code timeout} for the ledger
+   * to commit the block. Verify it with the genesis before relying on it.
+   */
+  public byte[] receipt(String id, Duration timeout) throws TallyException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Duration pause = POLL_FIRST;
+    while (true) {
+      HttpResponse<byte[]> response =
+          send(request(gateway, "/v1/instructions/" + id + "/receipt").GET(), requestTimeout);
+      if (response.statusCode() == 200) {
+        return response.body();
+      }
+      if (response.statusCode() != 503 && response.statusCode() != 404) {
+        throw problem(response);
+      }
+      pause = sleepUntil(deadline, pause, "no receipt for " + id + " yet: " + detail(response));
+    }
+  }
+
+  /** Proposes a governance change to the identity desk, with the proofs of keys it brings in. */
+  public Proposal propose(GovernanceChange change, List<CompactJws> proofs) throws TallyException {
+    JsonWriter json =
+        new JsonWriter().beginObject().member("payload", Base64Url.encode(change.payload()));
+    json.name("proofs").beginArray();
+    proofs.forEach(proof -> json.value(proof.serialize()));
+    json.endArray().endObject();
+    HttpResponse<byte[]> response =
+        send(
+            request(identity(), "/v1/proposals")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.toUtf8())),
+            requestTimeout);
+    return proposal(expect(response, 201));
+  }
+
+  /** The payload bytes of proposal {@code id}, as the desk holds them: review before approving. */
+  public byte[] proposalPayload(String id) throws TallyException {
+    HttpResponse<byte[]> response =
+        send(request(identity(), "/v1/proposals/" + id).GET(), requestTimeout);
+    JsonObject body = expect(response, 200);
+    try {
+      return Base64Url.decode(string(body, "payload"));
+    } catch (IllegalArgumentException e) {
+      throw new TallyException(
+          TallyException.Kind.UNAVAILABLE, "the desk sent a payload that is not base64url", e);
+    }
+  }
+
+  /** Approves proposal {@code id} with an administrator's key, over {@code payload}. */
+  public Proposal approve(String id, byte[] payload, SigningKey administrator)
+      throws TallyException {
+    GovernanceChange change = new GovernanceChange(id, "", payload);
+    byte[] json =
+        new JsonWriter()
+            .beginObject()
+            .member("approval", change.approval(administrator).serialize())
+            .endObject()
+            .toUtf8();
+    HttpResponse<byte[]> response =
+        send(
+            request(identity(), "/v1/proposals/" + id + "/approvals")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)),
+            requestTimeout);
+    return proposal(expect(response, 200));
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private HttpRequest.Builder submitRequest(SignedInstruction instruction, long waitSeconds) {
+    HttpRequest.Builder request =
+        request(gateway, "/v1/instructions")
+            .header("Content-Type", "application/jose+json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(instruction.toBytes()));
+    if (waitSeconds > 0) {
+      request.header("Prefer", "wait=" + waitSeconds);
+    }
+    return request;
+  }
+
+  private URI identity() throws TallyException {
+    if (identity == null) {
+      throw new TallyException(
+          TallyException.Kind.REFUSED, 0, "", "no identity desk URL was configured");
+    }
+    return identity;
+  }
+
+  private static HttpRequest.Builder request(URI base, String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).header("Accept", "application/json");
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest.Builder request, Duration timeout)
+      throws TallyException {
+    HttpRequest built = request.timeout(timeout).build();
+    try {
+      return http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new TallyException(
+          TallyException.Kind.DEADLINE, "no answer from " + built.uri() + " within " + timeout, e);
+    } catch (IOException e) {
+      throw new TallyException(
+          TallyException.Kind.UNAVAILABLE,
+          "cannot reach " + built.uri() + ": " + e.getClass().getSimpleName(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TallyException(TallyException.Kind.DEADLINE, "interrupted", e);
+    }
+  }
+
+  /** Sleeps before the next poll, or throws DEADLINE if the next poll would be too late. */
+  private static Duration sleepUntil(long deadline, Duration pause, String why)
+      throws TallyException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new TallyException(TallyException.Kind.DEADLINE, 0, "", why);
+    }
+    try {
+      Thread.sleep(Math.max(1, Math.min(pause.toMillis(), left / 1_000_000)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TallyException(TallyException.Kind.DEADLINE, "interrupted", e);
+    }
+    Duration next = pause.multipliedBy(2);
+    return next.compareTo(POLL_MAX) > 0 ? POLL_MAX : next;
+  }
+
+  private static JsonObject expect(HttpResponse<byte[]> response, int status)
+      throws TallyException {
+    if (response.statusCode() != status) {
+      throw problem(response);
+    }
+    try {
+      return JsonReader.parseObject(response.body(), Limits.JSON_DEPTH_MAX);
+    } catch (JsonException e) {
+      throw new TallyException(
+          TallyException.Kind.UNAVAILABLE, "the server sent JSON that does not parse", e);
+    }
+  }
+
+  private static TallyException problem(HttpResponse<byte[]> response) {
+    int status = response.statusCode();
+    String type = "";
+    String detail = "HTTP " + status;
+    if (response.body().length <= PROBLEM_BYTES_MAX) {
+      try {
+        JsonObject problem = JsonReader.parseObject(response.body(), Limits.JSON_DEPTH_MAX);
+        type = problem.optionalString("type").orElse("");
+        detail =
+            problem.optionalString("detail").orElse(problem.optionalString("title").orElse(detail));
+      } catch (JsonException e) {
+        // Not Problem Details (a proxy's page, say): the status says enough.
+      }
+    }
+    TallyException.Kind kind =
+        status >= 500 || status == 429
+            ? TallyException.Kind.UNAVAILABLE
+            : TallyException.Kind.REFUSED;
+    return new TallyException(kind, status, type, detail + " (HTTP " + status + ")");
+  }
+
+  private static String detail(HttpResponse<byte[]> response) {
+    return String.valueOf(problem(response).getMessage());
+  }
+
+  private static Status status(JsonObject body) throws TallyException {
+    return new Status(
+        string(body, "id"),
+        string(body, "status"),
+        string(body, "code"),
+        integer(body, "offset"),
+        integer(body, "asOfHeight"));
+  }
+
+  private static Proposal proposal(JsonObject body) throws TallyException {
+    try {
+      List<String> approvedBy = new ArrayList<>();
+      for (Object administrator : body.array("approvedBy", 64)) {
+        approvedBy.add((String) administrator);
+      }
+      return new Proposal(
+          body.string("id"),
+          body.string("kind"),
+          body.string("status"),
+          (int) body.integer("threshold"),
+          approvedBy);
+    } catch (JsonException | ClassCastException e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static String string(JsonObject body, String name) throws TallyException {
+    try {
+      return body.string(name);
+    } catch (JsonException e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static long integer(JsonObject body, String name) throws TallyException {
+    try {
+      return body.integer(name);
+    } catch (JsonException e) {
+      throw unexpected(e);
+    }
+  }
+
+  private static TallyException unexpected(Exception e) {
+    return new TallyException(
+        TallyException.Kind.UNAVAILABLE, "the server's answer lacks " + e.getMessage(), e);
+  }
+}
