@@ -32,10 +32,12 @@ import java.util.concurrent.TimeUnit;
  * mvn -B -q -f devstack exec:exec                # run directory: ./tally-run
  * </pre>
  *
- * Options: {@code --dir PATH} (run directory, default {@code tally-run}; keys and genesis are
- * generated afresh each run), {@code --postgres JDBC-URL} (an existing server whose user may create
- * databases; default: the {@code TALLY_POSTGRES_URL} environment variable, else an embedded
- * PostgreSQL). Each service logs to {@code <dir>/logs/<service>.log}.
+ * Options: {@code --demo} (after start, onboard two banks and two assets through governance, issue
+ * funds, settle a delivery versus payment and verify its receipt: see {@link Demo}), {@code --dir
+ * PATH} (run directory, default {@code tally-run}; keys and genesis are generated afresh each run),
+ * {@code --postgres JDBC-URL} (an existing server whose user may create databases; default: the
+ * {@code TALLY_POSTGRES_URL} environment variable, else an embedded PostgreSQL). Each service logs
+ * to {@code <dir>/logs/<service>.log}.
  */
 public final class Devstack {
 
@@ -43,10 +45,13 @@ public final class Devstack {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path dir;
-  private final List<Service> services = new ArrayList<>();
+  private final List<Service> services = java.util.Collections.synchronizedList(new ArrayList<>());
 
-  /** A started service process. */
-  private record Service(String name, int port, Process process) {}
+  /** A started service process and how to start it again. */
+  private record Service(String name, int port, List<String> command, Process process) {}
+
+  private volatile boolean up;
+  private volatile boolean stopping;
 
   private Devstack(Path dir) {
     this.dir = dir;
@@ -77,6 +82,9 @@ public final class Devstack {
                   },
                   "devstack-stop"));
       devstack.start(kafka, postgres);
+      if (flag(args, "--demo")) {
+        devstack.demo();
+      }
       stopped.await();
     }
   }
@@ -125,6 +133,7 @@ public final class Devstack {
     launch("gateway", "io.tally.gateway.GatewayServiceApplication", gateway);
 
     awaitHealthy();
+    up = true;
     System.out.println();
     System.out.println("tally devstack is up (Ctrl-C stops everything):");
     for (Service service : services) {
@@ -150,7 +159,37 @@ public final class Devstack {
             + " http://127.0.0.1:"
             + gatewayService.port()
             + "/v1/instructions");
+    String gatewayUrl = "http://127.0.0.1:" + gatewayService.port();
+    String identityUrl = "http://127.0.0.1:" + identityService.port();
+    Files.writeString(
+        dir.resolve("env"),
+        "export TALLY_GATEWAY="
+            + gatewayUrl
+            + "\nexport TALLY_IDENTITY="
+            + identityUrl
+            + "\nexport TALLY_LEDGER=http://127.0.0.1:"
+            + ledgerService.port()
+            + "\n");
+    System.out.println(
+        "  . " + dir.resolve("env") + "   # then the CLI finds the network: ./tally --help");
     System.out.println("devstack: network up");
+  }
+
+  private void demo() {
+    Service identityService = services.get(0);
+    Service gatewayService = services.get(services.size() - 1);
+    try {
+      new Demo(
+              dir,
+              URI.create("http://127.0.0.1:" + gatewayService.port()),
+              URI.create("http://127.0.0.1:" + identityService.port()),
+              System.out)
+          .run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      System.out.println("devstack: demo failed: " + e);
+    }
   }
 
   private void launch(String name, String mainClass, Map<String, String> properties)
@@ -167,8 +206,53 @@ public final class Devstack {
     Path log = dir.resolve("logs/" + name + ".log");
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    services.add(new Service(name, port, process));
+    Service service = new Service(name, port, command, process);
+    services.add(service);
     System.out.println("  started " + name + " (pid " + process.pid() + ", port " + port + ")");
+    superviseLater(service);
+  }
+
+  /**
+   * Restarts a service whose process ends while the devstack runs (a crash, or {@code kill -9} in a
+   * fault test), as Kubernetes would restart a pod: same command, port and database, so it resumes
+   * from its own persisted state.
+   */
+  private void superviseLater(Service service) {
+    var unused =
+        service
+            .process()
+            .onExit()
+            .thenRun(
+                () -> {
+                  if (stopping || !up) {
+                    return; // while starting, awaitHealthy reports the exit instead
+                  }
+                  System.out.println(
+                      "devstack: "
+                          + service.name()
+                          + " exited with "
+                          + service.process().exitValue()
+                          + "; restarting it");
+                  try {
+                    Path log = dir.resolve("logs/" + service.name() + ".log");
+                    Process process =
+                        new ProcessBuilder(service.command())
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                            .start();
+                    Service restarted =
+                        new Service(service.name(), service.port(), service.command(), process);
+                    synchronized (services) {
+                      services.set(services.indexOf(service), restarted);
+                    }
+                    System.out.println(
+                        "  restarted " + service.name() + " (pid " + process.pid() + ")");
+                    superviseLater(restarted);
+                  } catch (IOException e) {
+                    System.out.println(
+                        "devstack: cannot restart " + service.name() + ": " + e.getMessage());
+                  }
+                });
   }
 
   private void awaitHealthy() throws InterruptedException {
@@ -210,11 +294,16 @@ public final class Devstack {
   }
 
   private void stopAll() {
+    stopping = true;
     System.out.println("devstack: stopping");
-    for (Service service : services) {
+    List<Service> running;
+    synchronized (services) {
+      running = List.copyOf(services);
+    }
+    for (Service service : running) {
       service.process().destroy(); // SIGTERM: Spring shuts down gracefully
     }
-    for (Service service : services) {
+    for (Service service : running) {
       try {
         if (!service.process().waitFor(20, TimeUnit.SECONDS)) {
           service.process().destroyForcibly();
@@ -233,13 +322,22 @@ public final class Devstack {
     }
   }
 
+  /** The value of {@code --name value} or {@code --name=value}. */
   private static String option(String[] args, String name, String fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith(name + "=")) {
+        return args[i].substring(name.length() + 1);
+      }
+      if (args[i].equals(name) && i + 1 < args.length) {
         return args[i + 1];
       }
     }
     return fallback;
+  }
+
+  /** Whether {@code --name} or {@code --name=true} is given. */
+  private static boolean flag(String[] args, String name) {
+    return List.of(args).contains(name) || option(args, name, "false").equals("true");
   }
 
   /** The genesis and keys generated for one run. */

@@ -1,0 +1,422 @@
+package io.tally.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.client.Instruction;
+import io.tally.client.Keys;
+import io.tally.client.Leg;
+import io.tally.client.SignedInstruction;
+import io.tally.client.TallyClient;
+import io.tally.client.TallyException;
+import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.keys.SigningKey;
+import io.tally.protocol.receipt.Receipt;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The network as a user runs it: the devstack with {@code --demo} (Kafka and PostgreSQL, then
+ * identity, 4 validators, ledger and gateway as separate processes; two banks and two assets
+ * onboarded through governance, funds issued, a DvP settled through the client), the {@code tally}
+ * CLI as a process of its own, and a validator killed with SIGKILL while settlements pour in.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SystemIT {
+
+  private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration LOAD = Duration.ofSeconds(30);
+  private static final int LOAD_THREADS = 4;
+
+  /** Submissions per second per thread: load, but within what 2 cores finalize meanwhile. */
+  private static final int RATE_PER_THREAD = 25;
+
+  private static final Pattern STARTED =
+      Pattern.compile("\\s+started (\\S+) \\(pid (\\d+), port (\\d+)\\)");
+
+  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Path dir = Path.of("");
+  private Process devstack;
+  private Genesis genesis;
+  private URI gateway;
+  private URI identity;
+  private URI ledger;
+
+  @BeforeAll
+  void startTheNetworkWithItsDemo() throws Exception {
+    dir = Files.createTempDirectory("tally-system-");
+    devstack =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.tally.devstack.Devstack",
+                "--dir",
+                dir.toString(),
+                "--demo")
+            .redirectErrorStream(true)
+            .start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(devstack.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  System.out.println("[devstack] " + line); // progress in the build output
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // The process ended.
+              }
+            },
+            "devstack-output");
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
+    while (!printed("devstack: demo done")) {
+      assertThat(printed("devstack: demo failed")).as("the demo failed: %s", lines).isFalse();
+      assertThat(devstack.isAlive()).as("devstack exited: %s", lines).isTrue();
+      assertThat(System.nanoTime())
+          .as("devstack not up with its demo in time")
+          .isLessThan(deadline);
+      Thread.sleep(250);
+    }
+    genesis = Genesis.load(dir.resolve("network.json"));
+    Properties env = new Properties();
+    for (String line : Files.readAllLines(dir.resolve("env"))) {
+      String[] pair = line.replace("export ", "").split("=", 2);
+      env.setProperty(pair[0], pair[1]);
+    }
+    gateway = URI.create(env.getProperty("TALLY_GATEWAY"));
+    identity = URI.create(env.getProperty("TALLY_IDENTITY"));
+    ledger = URI.create(env.getProperty("TALLY_LEDGER"));
+  }
+
+  @AfterAll
+  void stopTheNetwork() throws Exception {
+    if (devstack == null) {
+      return;
+    }
+    List<ProcessHandle> services = devstack.descendants().toList();
+    devstack.destroy();
+    if (!devstack.waitFor(90, TimeUnit.SECONDS)) {
+      devstack.destroyForcibly();
+    }
+    services.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  @Test
+  @Order(1)
+  void theDemosReceiptVerifiesOfflineWithTheCliAndAnyChangedByteFailsIt() throws Exception {
+    Path receipt = dir.resolve("demo-receipt.json");
+    byte[] bytes = Files.readAllBytes(receipt);
+    assertThat(Receipt.parse(bytes).verify(genesis).code()).isEqualTo("ACCEPTED");
+
+    Cli valid =
+        cli(
+            "verify-receipt",
+            receipt.toString(),
+            "--genesis",
+            dir.resolve("network.json").toString());
+    assertThat(valid.exitCode()).as(valid.output()).isZero();
+    assertThat(valid.output()).contains("VALID receipt for demo-dvp-1", "Irrevocable");
+
+    // One changed byte in each part of the receipt: the CLI says INVALID and exits 1.
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    List<Integer> positions = new ArrayList<>();
+    for (String member :
+        List.of(
+            "\"instructionId\":\"",
+            "\"record\":\"",
+            "\"outcome\":\"",
+            "\"header\":\"",
+            "\"certificate\":\"",
+            "\"index\":",
+            "\"entriesProof\":[\"",
+            "\"resultsProof\":[\"")) {
+      int at = text.indexOf(member);
+      assertThat(at).as(member).isNotNegative();
+      positions.add(at + member.length() + 3);
+    }
+    for (int position : positions) {
+      byte[] changed = bytes.clone();
+      changed[position] ^= 0x01;
+      Path file = dir.resolve("changed-" + position + ".json");
+      Files.write(file, changed);
+      Cli invalid =
+          cli(
+              "verify-receipt",
+              file.toString(),
+              "--genesis",
+              dir.resolve("network.json").toString());
+      assertThat(invalid.exitCode()).as("byte %d: %s", position, invalid.output()).isEqualTo(1);
+      assertThat(invalid.output()).contains("INVALID receipt");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aValidatorKilledUnderLoadLosesNothingSettlesEachOnceAndCatchesUp() throws Exception {
+    SigningKey bankA = Keys.read(dir.resolve("keys/bank-a.key"));
+    SigningKey bankB = Keys.read(dir.resolve("keys/bank-b.key"));
+    TallyClient client = TallyClient.create(gateway, identity, Duration.ofSeconds(10));
+    long aEurBefore = balance("a-eur");
+    long bEurBefore = balance("b-eur");
+
+    // Every submission the gateway accepted (202), and those whose answer was lost (5xx/IO).
+    Map<String, Long> accepted = new ConcurrentHashMap<>();
+    Map<String, Long> unanswered = new ConcurrentHashMap<>();
+    List<Throwable> refused = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < LOAD_THREADS; t++) {
+      int thread = t;
+      Thread worker =
+          new Thread(
+              () -> {
+                long n = 0;
+                long pace = 1_000_000_000L / RATE_PER_THREAD;
+                long next = System.nanoTime();
+                while (running.get()) {
+                  n++;
+                  String id = "load-" + thread + "-" + n;
+                  // a-eur pays 3 to b-eur, b-eur pays 2 back: the signed total shows each once.
+                  boolean fromA = n % 2 == 1;
+                  long delta = fromA ? -3 : 2;
+                  SignedInstruction instruction =
+                      Instruction.settle(
+                              id,
+                              System.currentTimeMillis() + 600_000,
+                              List.of(
+                                  fromA
+                                      ? Leg.of("a-eur", "b-eur", "EUR", 3)
+                                      : Leg.of("b-eur", "a-eur", "EUR", 2)))
+                          .sign(List.of(fromA ? bankA : bankB));
+                  try {
+                    client.submit(instruction);
+                    accepted.put(id, delta);
+                  } catch (TallyException e) {
+                    if (e.kind() == TallyException.Kind.REFUSED) {
+                      refused.add(e);
+                    } else {
+                      unanswered.put(id, delta);
+                    }
+                  }
+                  next += pace;
+                  long sleep = next - System.nanoTime();
+                  if (sleep > 0) {
+                    try {
+                      Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                }
+              },
+              "load-" + t);
+      worker.start();
+      threads.add(worker);
+    }
+    long start = System.nanoTime();
+    Thread.sleep(LOAD.toMillis() / 3);
+    long killed = pid("validator-2");
+    System.out.println("[system-test] kill -9 validator-2 (pid " + killed + ")");
+    assertThat(ProcessHandle.of(killed).orElseThrow().destroyForcibly()).isTrue();
+    Thread.sleep(Math.max(0, LOAD.toMillis() - (System.nanoTime() - start) / 1_000_000));
+    running.set(false);
+    for (Thread thread : threads) {
+      thread.join(30_000);
+    }
+    System.out.println(
+        "[system-test] load done: "
+            + accepted.size()
+            + " accepted, "
+            + unanswered.size()
+            + " unanswered, "
+            + refused.size()
+            + " refused");
+    assertThat(refused).isEmpty();
+    assertThat(accepted).hasSizeGreaterThan(LOAD_THREADS * RATE_PER_THREAD * 10);
+
+    // Every accepted submission becomes final, accepted; an unanswered one may or may not.
+    long finalHeight = 0;
+    long expectedA = aEurBefore;
+    long expectedB = bEurBefore;
+    for (Map.Entry<String, Long> submission : accepted.entrySet()) {
+      TallyClient.Status status = client.await(submission.getKey(), Duration.ofMinutes(2));
+      assertThat(status.code()).as(submission.getKey()).isEqualTo("ACCEPTED");
+      finalHeight = Math.max(finalHeight, status.asOfHeight());
+      expectedA += submission.getValue();
+      expectedB -= submission.getValue();
+    }
+    for (Map.Entry<String, Long> submission : unanswered.entrySet()) {
+      var status = client.status(submission.getKey());
+      if (status.isPresent() && status.get().accepted()) {
+        expectedA += submission.getValue();
+        expectedB -= submission.getValue();
+      }
+    }
+
+    // The ledger committed all of it: each settlement moved money exactly once.
+    awaitLedgerHeight(finalHeight);
+    assertThat(balance("a-eur")).isEqualTo(expectedA);
+    assertThat(balance("b-eur")).isEqualTo(expectedB);
+    List<String> sample = new ArrayList<>(accepted.keySet()).subList(0, 100);
+    for (String id : sample) {
+      JsonNode entries = get(ledger.resolve("/v1/entries/" + id)).get("entries");
+      long settled = 0;
+      for (JsonNode entry : entries) {
+        if (entry.get("code").asString().equals("ACCEPTED")
+            && entry.get("originalOffset").isNull()) {
+          settled++;
+        }
+      }
+      assertThat(settled).as(id).isEqualTo(1);
+    }
+    // Conservation: per asset, debits equal credits over every account.
+    Map<String, Long> byAsset = new HashMap<>();
+    String after = "";
+    while (after != null) {
+      JsonNode page = get(ledger.resolve("/v1/accounts?limit=100&after=" + after));
+      for (JsonNode account : page.get("accounts")) {
+        byAsset.merge(
+            account.get("asset").asString(), account.get("postedBalance").asLong(), Long::sum);
+      }
+      after = page.get("next").isNull() ? null : page.get("next").asString();
+    }
+    assertThat(byAsset)
+        .containsOnlyKeys("EUR", "BOND")
+        .allSatisfy((asset, sum) -> assertThat(sum).as(asset).isZero());
+
+    // The devstack restarted the killed validator; it replays and catches up with the ledger.
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!printed("restarted validator-2")) {
+      assertThat(System.nanoTime()).as("validator-2 not restarted").isLessThan(deadline);
+      Thread.sleep(250);
+    }
+    URI validator2 = URI.create("http://127.0.0.1:" + port("validator-2"));
+    long ledgerHeight = get(ledger.resolve("/v1/blocks/head")).get("height").asLong();
+    while (true) {
+      long height = -1;
+      try {
+        height =
+            get(validator2.resolve("/actuator/health"))
+                .path("components")
+                .path("validator")
+                .path("details")
+                .path("lastHeight")
+                .asLong(-1);
+      } catch (IOException e) {
+        // still starting
+      }
+      if (height >= ledgerHeight) {
+        break;
+      }
+      assertThat(System.nanoTime())
+          .as("validator-2 at %d, ledger at %d", height, ledgerHeight)
+          .isLessThan(deadline);
+      Thread.sleep(500);
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private boolean printed(String text) {
+    synchronized (lines) {
+      return lines.stream().anyMatch(line -> line.contains(text));
+    }
+  }
+
+  private Matcher started(String service) {
+    synchronized (lines) {
+      for (String line : lines) {
+        Matcher matcher = STARTED.matcher(line);
+        if (matcher.matches() && matcher.group(1).equals(service)) {
+          return matcher;
+        }
+      }
+    }
+    throw new AssertionError(service + " was not started");
+  }
+
+  private long pid(String service) {
+    return Long.parseLong(started(service).group(2));
+  }
+
+  private int port(String service) {
+    return Integer.parseInt(started(service).group(3));
+  }
+
+  private long balance(String account) throws Exception {
+    return get(ledger.resolve("/v1/accounts/" + account)).get("postedBalance").asLong();
+  }
+
+  private void awaitLedgerHeight(long height) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (get(ledger.resolve("/v1/blocks/head")).get("height").asLong() < height) {
+      assertThat(System.nanoTime()).as("ledger behind height %d", height).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  private JsonNode get(URI uri) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(uri + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return json.readTree(response.body());
+  }
+
+  /** What a CLI run printed (stdout and stderr) and its exit code. */
+  record Cli(int exitCode, String output) {}
+
+  private Cli cli(String... args) throws Exception {
+    Path jar = Path.of(System.getProperty("tally.cli.jar", "../cli/target/tally-exec.jar"));
+    assertThat(jar).as("build the CLI first: mvn install -pl cli").exists();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Cli(process.exitValue(), output);
+  }
+}
