@@ -158,6 +158,15 @@ class GatewayIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  static HttpResponse<String> post(String path, byte[] body, String contentType) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   static byte[] signed(byte[] payload, SigningKey... signers) {
     return GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(signers)).toBytes();
   }
@@ -359,6 +368,72 @@ class GatewayIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(document.statusCode()).isEqualTo(200);
     assertThat(document.body()).contains("/v1/instructions", "/v1/instructions/{id}/receipt");
+
+    // A batch: each item is checked as a single submission; the good ones are written.
+    String batched1 = net.id();
+    String batched2 = net.id();
+    String batch =
+        "{\"instructions\":["
+            + new String(
+                signed(
+                    net.settle(batched1, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                    TestNetwork.BANK_A),
+                StandardCharsets.UTF_8)
+            + ","
+            + new String(
+                signed(
+                    net.settle(net.id(), new TestNetwork.Leg("a-eur", "b-eur", "EUR", "0")),
+                    TestNetwork.BANK_A),
+                StandardCharsets.UTF_8)
+            + ","
+            + new String(other, StandardCharsets.UTF_8)
+            + ","
+            + new String(
+                signed(
+                    net.settle(batched2, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                    TestNetwork.BANK_A),
+                StandardCharsets.UTF_8)
+            + "]}";
+    HttpResponse<String> batchAnswer =
+        post("/v1/instructions/batch", batch.getBytes(StandardCharsets.UTF_8), "application/json");
+    assertThat(batchAnswer.statusCode()).as(batchAnswer.body()).isEqualTo(200);
+    JsonNode results = json.readTree(batchAnswer.body()).get("results");
+    assertThat(results.get(0).get("status").asString()).isEqualTo("SUBMITTED");
+    assertThat(results.get(1).get("type").asString()).isEqualTo("urn:tally:problem:amount-invalid");
+    assertThat(results.get(1).get("httpStatus").asInt()).isEqualTo(400);
+    assertThat(results.get(2).get("type").asString())
+        .isEqualTo("urn:tally:problem:duplicate-conflict");
+    assertThat(results.get(3).get("status").asString()).isEqualTo("SUBMITTED");
+    assertThat(finalCode(batched1)).isEqualTo("ACCEPTED");
+    assertThat(finalCode(batched2)).isEqualTo("ACCEPTED");
+
+    StringBuilder tooMany = new StringBuilder("{\"instructions\":[");
+    for (int i = 0; i < 101; i++) {
+      tooMany.append(i == 0 ? "" : ",").append("{}");
+    }
+    HttpResponse<String> tooLargeBatch =
+        post(
+            "/v1/instructions/batch",
+            tooMany.append("]}").toString().getBytes(StandardCharsets.UTF_8),
+            "application/json");
+    assertThat(tooLargeBatch.statusCode()).isEqualTo(413);
+    assertThat(problemType(tooLargeBatch)).isEqualTo("urn:tally:problem:batch-too-large");
+    for (String malformed : List.of("[1,2]", "{\"instructions\":3}", "{\"instructions\":[", "")) {
+      HttpResponse<String> notABatch =
+          post(
+              "/v1/instructions/batch",
+              malformed.getBytes(StandardCharsets.UTF_8),
+              "application/json");
+      assertThat(notABatch.statusCode()).as(malformed).isEqualTo(400);
+      assertThat(problemType(notABatch)).isEqualTo("urn:tally:problem:malformed");
+    }
+    HttpResponse<String> itemsNotJws =
+        post(
+            "/v1/instructions/batch",
+            "{\"instructions\":[{},\"x\",null]}".getBytes(StandardCharsets.UTF_8),
+            "application/json");
+    assertThat(itemsNotJws.statusCode()).as(itemsNotJws.body()).isEqualTo(200);
+    assertThat(json.readTree(itemsNotJws.body()).get("rejected").asInt()).isEqualTo(3);
 
     // The network keeps settling afterwards.
     String after = net.id();

@@ -57,6 +57,7 @@ public final class CertifiedReplica implements Runnable {
   private Engine engine;
   private List<Outcome> pendingOutcomes = List.of();
   private long certifiedHeight;
+  private long certifiedOffset = -1;
   private final LinkedHashMap<String, Outcome> outcomes =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -134,6 +135,13 @@ public final class CertifiedReplica implements Runnable {
     return current.preVerify(record); // thread-safe, also while the replica applies
   }
 
+  /** The last log offset a certified block covers; -1 before the first block. */
+  public long certifiedOffset() {
+    synchronized (lock) {
+      return certifiedOffset;
+    }
+  }
+
   public long certifiedHeight() {
     synchronized (lock) {
       return certifiedHeight;
@@ -209,6 +217,7 @@ public final class CertifiedReplica implements Runnable {
           QuorumCertificate.parse(certificate).verify(genesis.validators(), header);
           synchronized (lock) {
             certifiedHeight = header.height();
+            certifiedOffset = header.lastOffset();
             for (Outcome outcome : pendingOutcomes) {
               String id = outcome.instructionId();
               if (id != null && !outcome.isResubmission()) {

@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param bodyMax the largest request body accepted (413 beyond)
  * @param sendTimeout how long a write may wait for the broker's acknowledgement
  * @param ledgerUrl a ledger replica's base URL, where receipts' parts are fetched (and checked)
+ * @param batchMax the most instructions in one batch submission
+ * @param backlogMax records written here and not yet certified, beyond which submissions get 429
  */
 @ConfigurationProperties("tally.gateway")
 public record GatewayProperties(
@@ -29,4 +31,6 @@ public record GatewayProperties(
     String finalizedTopic,
     DataSize bodyMax,
     Duration sendTimeout,
-    URI ledgerUrl) {}
+    URI ledgerUrl,
+    int batchMax,
+    long backlogMax) {}

@@ -11,4 +11,14 @@ public interface InstructionLog {
    * @throws IllegalStateException when the broker did not acknowledge in time
    */
   long append(byte[] instruction);
+
+  /**
+   * Seals and writes {@code instructions} in order, returning once the broker acknowledged every
+   * one of them.
+   *
+   * @return the records' log offsets, in order
+   * @throws IllegalStateException when the broker did not acknowledge all in time (some may be
+   *     written: the network applies an id once, so the client may submit them again)
+   */
+  java.util.List<Long> appendAll(java.util.List<byte[]> instructions);
 }

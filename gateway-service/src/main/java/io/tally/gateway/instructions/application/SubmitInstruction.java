@@ -9,7 +9,9 @@ import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.service.CertifiedReplica;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,7 +26,7 @@ import java.util.OptionalLong;
 public final class SubmitInstruction {
 
   /** What an accepted submission gives: the instruction id and where it is in the log. */
-  public record Submitted(String instructionId, long offset) {}
+  public record Submitted(String instructionId, long offset) implements Result {}
 
   /** Ids written recently, with their content: enough to answer a conflicting retry at once. */
   static final int RECENT_MAX = 100_000;
@@ -34,6 +36,7 @@ public final class SubmitInstruction {
   private final InstructionLog log;
   private final Clock clock;
   private final Rules rules;
+  private final Backlog backlog;
   private final Map<String, Hash> recent =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -52,12 +55,14 @@ public final class SubmitInstruction {
       EnvelopeWriter probe,
       InstructionLog log,
       Clock clock,
-      Rules rules) {
+      Rules rules,
+      Backlog backlog) {
     this.replica = replica;
     this.probe = probe;
     this.log = log;
     this.clock = clock;
     this.rules = rules;
+    this.backlog = backlog;
   }
 
   /**
@@ -65,8 +70,77 @@ public final class SubmitInstruction {
    * instruction again is allowed (the network applies an id once and reports the first outcome).
    *
    * @throws Rejected with the engine's code when a rule already fails
+   * @throws Backlog.Overloaded when the log backlog is beyond its limit
    */
-  public Submitted submit(byte[] instruction) throws Rejected {
+  public Submitted submit(byte[] instruction) throws Rejected, Backlog.Overloaded {
+    Checked checked = check(instruction);
+    backlog.admit(1);
+    claim(checked);
+    long offset = log.append(instruction);
+    backlog.appended(offset);
+    return new Submitted(checked.id(), offset);
+  }
+
+  /** One item of a batch: submitted, or refused with the code the single submission would get. */
+  public sealed interface Result permits Submitted, Refused {}
+
+  /** A batch item that was not written. */
+  public record Refused(Code code, String detail) implements Result {}
+
+  /**
+   * Checks every instruction of a batch and writes those that pass, in order, waiting for all
+   * acknowledgements at once. A refused item does not stop the others.
+   *
+   * @return one result per instruction, in order
+   * @throws Backlog.Overloaded when the batch would take the backlog beyond its limit
+   */
+  public List<Result> submitAll(List<byte[]> instructions) throws Backlog.Overloaded {
+    List<Result> results = new ArrayList<>(instructions.size());
+    List<Checked> passing = new ArrayList<>();
+    for (byte[] instruction : instructions) {
+      try {
+        Checked checked = check(instruction);
+        passing.add(checked);
+        results.add(null);
+      } catch (Rejected e) {
+        results.add(new Refused(e.code(), String.valueOf(e.getMessage())));
+      }
+    }
+    backlog.admit(passing.size());
+    List<byte[]> writing = new ArrayList<>(passing.size());
+    List<Checked> written = new ArrayList<>(passing.size());
+    int next = 0;
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i) != null) {
+        continue;
+      }
+      Checked checked = passing.get(next++);
+      try {
+        claim(checked);
+        writing.add(checked.instruction());
+        written.add(checked);
+      } catch (Rejected e) {
+        results.set(i, new Refused(e.code(), String.valueOf(e.getMessage())));
+      }
+    }
+    List<Long> offsets = writing.isEmpty() ? List.of() : log.appendAll(writing);
+    int w = 0;
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i) == null) {
+        long offset = offsets.get(w);
+        backlog.appended(offset);
+        results.set(i, new Submitted(written.get(w).id(), offset));
+        w++;
+      }
+    }
+    return results;
+  }
+
+  /** An instruction that passed the early checks. */
+  @SuppressWarnings("ArrayRecordComponent") // the bytes to write; never compared
+  private record Checked(String id, Hash content, byte[] instruction) {}
+
+  private Checked check(byte[] instruction) throws Rejected {
     byte[] sealed;
     synchronized (probe) {
       sealed = probe.next(EnvelopeType.INSTRUCTION, instruction).toBytes();
@@ -82,7 +156,6 @@ public final class SubmitInstruction {
     if (read.isEmpty() || notAfter.isEmpty() || content.isEmpty()) {
       throw new Rejected(Code.MALFORMED, "the instruction carries no id or notAfter");
     }
-    String id = read.get();
     long now = clock.millis();
     if (notAfter.getAsLong() < now) {
       throw new Rejected(
@@ -93,18 +166,23 @@ public final class SubmitInstruction {
           Code.NOT_AFTER_TOO_FAR,
           "notAfter lies more than " + rules.instructionWindowMs() + " ms ahead (now " + now + ")");
     }
-    Optional<Hash> earlier = replica.rememberedContent(id);
+    return new Checked(read.get(), content.get(), instruction);
+  }
+
+  /** Refuses an id already used with other content, and remembers this use of it. */
+  private void claim(Checked checked) throws Rejected {
+    Optional<Hash> earlier = replica.rememberedContent(checked.id());
     synchronized (recent) {
       if (earlier.isEmpty()) {
-        earlier = Optional.ofNullable(recent.get(id));
+        earlier = Optional.ofNullable(recent.get(checked.id()));
       }
-      if (earlier.isPresent() && !earlier.get().equals(content.get())) {
+      if (earlier.isPresent() && !earlier.get().equals(checked.content())) {
         throw new Rejected(
-            Code.DUPLICATE_CONFLICT, "instruction id " + id + " was used with other content");
+            Code.DUPLICATE_CONFLICT,
+            "instruction id " + checked.id() + " was used with other content");
       }
-      recent.put(id, content.get());
+      recent.put(checked.id(), checked.content());
     }
-    return new Submitted(id, log.append(instruction));
   }
 
   private static String describe(Code code) {

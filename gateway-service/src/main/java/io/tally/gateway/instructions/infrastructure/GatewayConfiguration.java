@@ -2,6 +2,7 @@ package io.tally.gateway.instructions.infrastructure;
 
 import io.tally.engine.Rules;
 import io.tally.gateway.config.GatewayProperties;
+import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
@@ -93,7 +94,8 @@ class GatewayConfiguration {
       GatewayProperties properties,
       Genesis genesis,
       CertifiedReplica replica,
-      Clock clock) {
+      Clock clock,
+      Backlog backlog) {
     SigningKey key =
         GenesisKeys.memberKey(
             genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
@@ -117,6 +119,12 @@ class GatewayConfiguration {
             properties.shard(),
             properties.sendTimeout()),
         clock,
-        Rules.DEFAULT);
+        Rules.DEFAULT,
+        backlog);
+  }
+
+  @Bean
+  Backlog backlog(GatewayProperties properties, CertifiedReplica replica) {
+    return new Backlog(properties.backlogMax(), replica::certifiedOffset, System::nanoTime);
   }
 }

@@ -5,6 +5,8 @@ import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +43,26 @@ final class KafkaInstructionLog implements InstructionLog {
 
   @Override
   public long append(byte[] instruction) {
-    CompletableFuture<SendResult<byte[], byte[]>> sent;
+    return appendAll(List.of(instruction)).get(0);
+  }
+
+  @Override
+  public List<Long> appendAll(List<byte[]> instructions) {
+    List<CompletableFuture<SendResult<byte[], byte[]>>> sent = new ArrayList<>(instructions.size());
     synchronized (writer) {
-      Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
-      sent = kafka.send(new ProducerRecord<>(topic, partition, null, envelope.toBytes()));
+      for (byte[] instruction : instructions) {
+        Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
+        sent.add(kafka.send(new ProducerRecord<>(topic, partition, null, envelope.toBytes())));
+      }
     }
+    long deadline = System.nanoTime() + sendTimeout.toNanos();
+    List<Long> offsets = new ArrayList<>(sent.size());
     try {
-      return sent.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata().offset();
+      for (CompletableFuture<SendResult<byte[], byte[]>> one : sent) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        offsets.add(one.get(left, TimeUnit.NANOSECONDS).getRecordMetadata().offset());
+      }
+      return offsets;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing to the log", e);

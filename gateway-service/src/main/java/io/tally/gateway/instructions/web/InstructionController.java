@@ -3,6 +3,7 @@ package io.tally.gateway.instructions.web;
 import io.tally.engine.Code;
 import io.tally.engine.Outcome;
 import io.tally.gateway.config.GatewayProperties;
+import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.service.CertifiedReplica;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -20,6 +23,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Instructions: submit one, read its status. */
 @RestController
@@ -59,12 +65,15 @@ class InstructionController {
   private final SubmitInstruction submit;
   private final CertifiedReplica replica;
   private final int bodyMax;
+  private final int batchMax;
+  private final JsonMapper json = JsonMapper.builder().build();
 
   InstructionController(
       SubmitInstruction submit, CertifiedReplica replica, GatewayProperties properties) {
     this.submit = submit;
     this.replica = replica;
     this.bodyMax = (int) properties.bodyMax().toBytes();
+    this.batchMax = properties.batchMax();
   }
 
   /**
@@ -74,19 +83,9 @@ class InstructionController {
    * final status as soon as a certified block holds the instruction, or 202 when N seconds pass.
    */
   @PostMapping(consumes = {"application/json", "application/jose+json"})
-  ResponseEntity<?> submit(HttpServletRequest request) throws IOException, Rejected {
-    if (request.getContentLengthLong() > bodyMax) {
-      throw new TooLarge(
-          "the body has " + request.getContentLengthLong() + " bytes, at most " + bodyMax);
-    }
-    byte[] body;
-    try (InputStream in = request.getInputStream()) {
-      body = in.readNBytes(bodyMax + 1);
-    }
-    if (body.length > bodyMax) {
-      throw new TooLarge("the body has more than " + bodyMax + " bytes");
-    }
-    SubmitInstruction.Submitted submitted = submit.submit(body);
+  ResponseEntity<?> submit(HttpServletRequest request)
+      throws IOException, Rejected, Backlog.Overloaded {
+    SubmitInstruction.Submitted submitted = submit.submit(readBody(request));
     Duration wait = preferredWait(request.getHeader("Prefer"));
     long deadline = System.nanoTime() + wait.toNanos();
     while (!wait.isZero()) {
@@ -116,6 +115,99 @@ class InstructionController {
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/v1/instructions/" + submitted.instructionId()))
         .body(new Accepted(submitted.instructionId(), submitted.offset(), "SUBMITTED"));
+  }
+
+  /** One item of a batch's answer: submitted (with its offset) or rejected (with its problem). */
+  record BatchItem(
+      int index,
+      @Nullable String id,
+      String status,
+      @Nullable Long offset,
+      @Nullable String type,
+      @Nullable Integer httpStatus,
+      @Nullable String detail) {}
+
+  /** A batch's answer, one item per instruction in order. */
+  record BatchResult(int submitted, int rejected, List<BatchItem> results) {}
+
+  /** Thrown for a batch body that is no {@code {"instructions": [...]}}, or a batch too large. */
+  static final class BadBatch extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean tooLarge;
+
+    BadBatch(String detail, boolean tooLarge) {
+      super(detail);
+      this.tooLarge = tooLarge;
+    }
+
+    boolean tooLarge() {
+      return tooLarge;
+    }
+  }
+
+  /**
+   * Submits up to {@code batch-max} instructions at once: {@code {"instructions": [JWS, ...]}}.
+   * Each is checked as a single submission would be; those that pass are written in order and the
+   * answer (200) comes once the log acknowledged all of them, with one result per instruction:
+   * {@code SUBMITTED} with its offset, or {@code REJECTED} with the Problem Details type, status
+   * and detail a single submission would have got. A rejected item does not stop the others.
+   */
+  @PostMapping(path = "/batch", consumes = "application/json")
+  BatchResult submitBatch(HttpServletRequest request) throws IOException, Backlog.Overloaded {
+    byte[] body = readBody(request);
+    JsonNode instructions;
+    try {
+      instructions = json.readTree(body).get("instructions");
+    } catch (JacksonException e) {
+      throw new BadBatch("the body is not JSON", false);
+    }
+    if (instructions == null || !instructions.isArray()) {
+      throw new BadBatch("the body must be {\"instructions\": [instruction JWS, ...]}", false);
+    }
+    if (instructions.size() > batchMax) {
+      throw new BadBatch(
+          "the batch has " + instructions.size() + " instructions, at most " + batchMax, true);
+    }
+    List<byte[]> items = new ArrayList<>(instructions.size());
+    for (JsonNode instruction : instructions) {
+      items.add(json.writeValueAsBytes(instruction));
+    }
+    List<SubmitInstruction.Result> results = submit.submitAll(items);
+    List<BatchItem> answer = new ArrayList<>(results.size());
+    int submitted = 0;
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i) instanceof SubmitInstruction.Submitted ok) {
+        submitted++;
+        answer.add(
+            new BatchItem(i, ok.instructionId(), "SUBMITTED", ok.offset(), null, null, null));
+      } else if (results.get(i) instanceof SubmitInstruction.Refused refused) {
+        answer.add(
+            new BatchItem(
+                i,
+                null,
+                "REJECTED",
+                null,
+                ProblemAdvice.type(refused.code().name()).toString(),
+                ProblemAdvice.status(refused.code()).value(),
+                refused.detail()));
+      }
+    }
+    return new BatchResult(submitted, results.size() - submitted, answer);
+  }
+
+  private byte[] readBody(HttpServletRequest request) throws IOException {
+    if (request.getContentLengthLong() > bodyMax) {
+      throw new TooLarge(
+          "the body has " + request.getContentLengthLong() + " bytes, at most " + bodyMax);
+    }
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body = in.readNBytes(bodyMax + 1);
+    }
+    if (body.length > bodyMax) {
+      throw new TooLarge("the body has more than " + bodyMax + " bytes");
+    }
+    return body;
   }
 
   /** The wait a {@code Prefer} header asks for ({@code wait=N} seconds), capped; zero if none. */

@@ -1,5 +1,7 @@
 package io.tally.gateway.instructions.web;
 
+import io.tally.engine.Code;
+import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.Rejected;
 import java.net.URI;
 import java.util.Locale;
@@ -21,15 +23,37 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
+  /** The HTTP status a rejection by the engine's rule {@code code} gets. */
+  static HttpStatus status(Code code) {
+    return switch (code) {
+      case SIGNATURE_INVALID, SIGNER_UNKNOWN, SIGNER_DUPLICATE -> HttpStatus.UNAUTHORIZED;
+      case DUPLICATE_CONFLICT -> HttpStatus.CONFLICT;
+      default -> HttpStatus.BAD_REQUEST;
+    };
+  }
+
+  /** The stable Problem Details type of a code: {@code urn:tally:problem:<code-in-kebab-case>}. */
+  static URI type(String code) {
+    return URI.create("urn:tally:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-'));
+  }
+
   @ExceptionHandler
   ProblemDetail rejected(Rejected rejected) {
-    HttpStatus status =
-        switch (rejected.code()) {
-          case SIGNATURE_INVALID, SIGNER_UNKNOWN, SIGNER_DUPLICATE -> HttpStatus.UNAUTHORIZED;
-          case DUPLICATE_CONFLICT -> HttpStatus.CONFLICT;
-          default -> HttpStatus.BAD_REQUEST;
-        };
-    return problem(status, rejected.code().name(), rejected.getMessage());
+    return problem(status(rejected.code()), rejected.code().name(), rejected.getMessage());
+  }
+
+  @ExceptionHandler
+  ProblemDetail badBatch(InstructionController.BadBatch e) {
+    return e.tooLarge()
+        ? problem(HttpStatus.CONTENT_TOO_LARGE, "BATCH_TOO_LARGE", e.getMessage())
+        : problem(HttpStatus.BAD_REQUEST, "MALFORMED", e.getMessage());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> overloaded(Backlog.Overloaded e) {
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+        .body(problem(HttpStatus.TOO_MANY_REQUESTS, "OVERLOADED", e.getMessage()));
   }
 
   @ExceptionHandler
@@ -64,8 +88,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   private static ProblemDetail problem(HttpStatus status, String code, @Nullable String detail) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, String.valueOf(detail));
-    problem.setType(
-        URI.create("urn:tally:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-')));
+    problem.setType(type(code));
     problem.setTitle(code);
     return problem;
   }
