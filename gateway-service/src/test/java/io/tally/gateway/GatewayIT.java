@@ -12,6 +12,7 @@ import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.receipt.Receipt;
+import io.tally.protocol.token.AccessToken;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.testing.Services;
@@ -23,12 +24,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,7 +109,27 @@ class GatewayIT {
     // network's own gateway-1 chain (epoch 1); the gateway below opens a later epoch.
     net.now = System.currentTimeMillis();
     try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-      for (LogRecord record : net.world()) {
+      List<LogRecord> world = new ArrayList<>(net.world());
+      // An auditor: a participant with the auditor role reads every account.
+      long notAfter = net.notAfter();
+      String registration = net.id();
+      world.add(
+          net.governance(
+              TestNetwork.json(
+                  j -> {
+                    j.member("id", registration)
+                        .member("kind", "register-participant")
+                        .member("notAfter", notAfter)
+                        .member("participant", "auditor-1")
+                        .member("name", "Auditor One");
+                    j.name("roles").beginArray().value("auditor").endArray();
+                    j.name("keys").beginArray();
+                    AUDITOR.verificationKey().toJwk().writeTo(j);
+                    j.endArray();
+                  }),
+              TestNetwork.ADMIN_1,
+              TestNetwork.ADMIN_2));
+      for (LogRecord record : world) {
         producer.send(new ProducerRecord<>("tally.log", 0, null, record.value())).get();
       }
     }
@@ -210,6 +233,121 @@ class GatewayIT {
     JsonNode status = json.readTree(response.body());
     assertThat(status.get("status").asString()).isEqualTo("FINAL");
     return status.get("code").asString();
+  }
+
+  static final SigningKey AUDITOR = TestNetwork.key("auditor-1");
+  static final String AUDIENCE = AccessToken.gatewayAudience(TestNetwork.GENESIS.network());
+  static final SecureRandom RANDOM = new SecureRandom();
+
+  static String token(String participant, SigningKey key, String audience, long now) {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    return AccessToken.issue(participant, audience, now, Duration.ofMinutes(2), id, key);
+  }
+
+  static String token(String participant, SigningKey key) {
+    return token(participant, key, AUDIENCE, System.currentTimeMillis() / 1000);
+  }
+
+  static HttpResponse<String> read(String path, @Nullable String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static List<String> accountIds(HttpResponse<String> page) {
+    List<String> ids = new ArrayList<>();
+    json.readTree(page.body()).get("accounts").forEach(a -> ids.add(a.get("id").asString()));
+    return ids;
+  }
+
+  @Test
+  void readsNeedTheCallersOwnFreshTokenAndAnAuditorSeesEveryAccount() throws Exception {
+    assertThat(finalCode("i-13")).isEqualTo("ACCEPTED"); // the world and the auditor are final
+
+    HttpResponse<String> anonymous = read("/v1/accounts", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(problemType(anonymous)).isEqualTo("urn:tally:problem:unauthenticated");
+
+    String bankA = token("bank-a", TestNetwork.BANK_A);
+    HttpResponse<String> own = read("/v1/accounts?limit=100", bankA);
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    assertThat(accountIds(own)).containsExactly("a-bond", "a-eur", "a-issue");
+    HttpResponse<String> replayed = read("/v1/accounts", bankA);
+    assertThat(replayed.statusCode()).isEqualTo(401);
+    assertThat(replayed.body()).contains("used before");
+
+    HttpResponse<String> balance = read("/v1/accounts/a-eur", token("bank-a", TestNetwork.BANK_A));
+    assertThat(balance.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(balance.body()).get("owner").asString()).isEqualTo("bank-a");
+    HttpResponse<String> others = read("/v1/accounts/b-eur", token("bank-a", TestNetwork.BANK_A));
+    assertThat(others.statusCode()).isEqualTo(403);
+    assertThat(problemType(others)).isEqualTo("urn:tally:problem:forbidden");
+    HttpResponse<String> missing = read("/v1/accounts/nope", token("bank-a", TestNetwork.BANK_A));
+    assertThat(missing.statusCode()).isEqualTo(404);
+    HttpResponse<String> badLimit =
+        read("/v1/accounts?limit=0", token("bank-a", TestNetwork.BANK_A));
+    assertThat(badLimit.statusCode()).isEqualTo(400);
+
+    long now = System.currentTimeMillis() / 1000;
+    for (String refused :
+        List.of(
+            token("bank-a", TestNetwork.BANK_A, AUDIENCE, now - 600),
+            token("bank-a", TestNetwork.BANK_A, AccessToken.gatewayAudience("other"), now),
+            token("bank-a", TestNetwork.BANK_B, AUDIENCE, now),
+            token("bank-c", TestNetwork.BANK_C, AUDIENCE, now),
+            "not-a-token")) {
+      HttpResponse<String> answer = read("/v1/accounts", refused);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
+    }
+
+    HttpResponse<String> all = read("/v1/accounts?limit=100", token("auditor-1", AUDITOR));
+    assertThat(accountIds(all)).contains("a-eur", "b-eur", "b-bond");
+    HttpResponse<String> othersForAuditor = read("/v1/accounts/b-eur", token("auditor-1", AUDITOR));
+    assertThat(othersForAuditor.statusCode()).isEqualTo(200);
+
+    // History comes from the ledger, once it committed the blocks.
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    HttpResponse<String> history;
+    do {
+      history = read("/v1/accounts/a-eur/postings", token("bank-a", TestNetwork.BANK_A));
+      Thread.sleep(100);
+    } while (history.statusCode() == 503 && System.nanoTime() < deadline);
+    assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+    assertThat(json.readTree(history.body()).get("postings").size()).isPositive();
+
+    // Finality events: bank-b hears of a settlement that credits its account.
+    HttpResponse<java.util.stream.Stream<String>> stream =
+        http.send(
+            HttpRequest.newBuilder(uri("/v1/events"))
+                .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    net.now = System.currentTimeMillis();
+    String id = net.id();
+    assertThat(
+            submit(
+                    signed(
+                        net.settle(id, TestNetwork.leg("a-eur", "b-eur", "EUR", 7)),
+                        TestNetwork.BANK_A),
+                    "application/json")
+                .statusCode())
+        .isEqualTo(202);
+    java.util.concurrent.CompletableFuture<String> event =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                stream
+                    .body()
+                    .filter(line -> line.startsWith("data:") && line.contains(id))
+                    .findFirst()
+                    .orElse(""));
+    String data = event.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(data).contains("\"code\":\"ACCEPTED\"", "b-eur");
+    stream.body().close();
   }
 
   @Test

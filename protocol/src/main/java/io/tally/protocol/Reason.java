@@ -37,4 +37,8 @@ public enum Reason {
   PROOF_INVALID,
   /** A public key is not a valid Ed25519 point or has small order. */
   KEY_INVALID,
+  /** An access token's expiry has passed, or it claims to be issued in the future. */
+  TOKEN_EXPIRED,
+  /** An access token is for another audience, or lives longer than allowed. */
+  TOKEN_NOT_ACCEPTED,
 }

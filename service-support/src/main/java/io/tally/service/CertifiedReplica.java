@@ -1,5 +1,6 @@
 package io.tally.service;
 
+import io.tally.engine.AccountView;
 import io.tally.engine.Asset;
 import io.tally.engine.BlockResult;
 import io.tally.engine.Engine;
@@ -26,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -69,6 +72,7 @@ public final class CertifiedReplica implements Runnable {
       };
   private volatile @Nullable String halted;
   private volatile boolean stopping;
+  private final List<Consumer<BlockResult>> listeners = new CopyOnWriteArrayList<>();
 
   public CertifiedReplica(
       Genesis genesis,
@@ -84,6 +88,14 @@ public final class CertifiedReplica implements Runnable {
     this.engine = new Engine(genesis, Rules.DEFAULT, shard);
   }
 
+  /**
+   * Calls {@code listener} with every block once it is certified, on the replica's thread (keep it
+   * short). A replay from the start after an error repeats earlier blocks.
+   */
+  public void onCertified(Consumer<BlockResult> listener) {
+    listeners.add(listener);
+  }
+
   public void stop() {
     stopping = true;
   }
@@ -92,6 +104,20 @@ public final class CertifiedReplica implements Runnable {
   public Optional<ParticipantView> participant(String id) {
     synchronized (lock) {
       return engine.participant(id);
+    }
+  }
+
+  /** An account's balances as of the last certified block. */
+  public Optional<AccountView> account(String id) {
+    synchronized (lock) {
+      return engine.account(id);
+    }
+  }
+
+  /** All accounts as of the last certified block, sorted by id. */
+  public List<AccountView> accounts() {
+    synchronized (lock) {
+      return engine.accounts();
     }
   }
 
@@ -199,6 +225,9 @@ public final class CertifiedReplica implements Runnable {
             awaitCertificate(block.get().header(), finalized, finalityReader);
             if (halted != null || stopping) {
               return;
+            }
+            for (Consumer<BlockResult> listener : listeners) {
+              listener.accept(block.get());
             }
           }
         }

@@ -18,7 +18,12 @@ public enum JwsType {
    * A governance change (general serialization): each signature is one administrator's approval of
    * the same proposal bytes; {@code g} distinct ones make it valid.
    */
-  GOVERNANCE("tally-governance+jws");
+  GOVERNANCE("tally-governance+jws"),
+  /**
+   * A short-lived access token a participant signs to read its own accounts (compact; explicit
+   * typing per RFC 8725 section 3.11, so no other signed object passes as one).
+   */
+  ACCESS_TOKEN("tally-access+jwt");
 
   private final String headerValue;
 

@@ -1,12 +1,14 @@
 package io.tally.gateway.instructions.infrastructure;
 
 import io.tally.engine.Rules;
+import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.protocol.token.AccessToken;
 import io.tally.service.CertifiedReplica;
 import io.tally.service.GenesisKeys;
 import io.tally.service.KafkaFinalityReader;
@@ -121,6 +123,11 @@ class GatewayConfiguration {
         clock,
         Rules.DEFAULT,
         backlog);
+  }
+
+  @Bean
+  AccessControl accessControl(Genesis genesis, CertifiedReplica replica, Clock clock) {
+    return new AccessControl(replica, AccessToken.gatewayAudience(genesis.network()), clock);
   }
 
   @Bean

@@ -6,6 +6,7 @@ import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.gateway.instructions.application.SubmitInstruction;
+import io.tally.gateway.web.Problems;
 import io.tally.service.CertifiedReplica;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -187,7 +188,7 @@ class InstructionController {
                 null,
                 "REJECTED",
                 null,
-                ProblemAdvice.type(refused.code().name()).toString(),
+                Problems.type(refused.code().name()).toString(),
                 ProblemAdvice.status(refused.code()).value(),
                 refused.detail()));
       }

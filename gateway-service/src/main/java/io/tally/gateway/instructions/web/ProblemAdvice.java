@@ -3,8 +3,7 @@ package io.tally.gateway.instructions.web;
 import io.tally.engine.Code;
 import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.Rejected;
-import java.net.URI;
-import java.util.Locale;
+import io.tally.gateway.web.Problems;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -30,11 +29,6 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
       case DUPLICATE_CONFLICT -> HttpStatus.CONFLICT;
       default -> HttpStatus.BAD_REQUEST;
     };
-  }
-
-  /** The stable Problem Details type of a code: {@code urn:tally:problem:<code-in-kebab-case>}. */
-  static URI type(String code) {
-    return URI.create("urn:tally:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-'));
   }
 
   @ExceptionHandler
@@ -87,9 +81,6 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   private static ProblemDetail problem(HttpStatus status, String code, @Nullable String detail) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, String.valueOf(detail));
-    problem.setType(type(code));
-    problem.setTitle(code);
-    return problem;
+    return Problems.of(status, code, detail);
   }
 }

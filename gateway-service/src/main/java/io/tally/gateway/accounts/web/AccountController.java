@@ -1,0 +1,189 @@
+package io.tally.gateway.accounts.web;
+
+import io.tally.engine.AccountView;
+import io.tally.gateway.accounts.application.AccessControl;
+import io.tally.gateway.config.GatewayProperties;
+import io.tally.service.CertifiedReplica;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Accounts, balances and history for the caller's own accounts (every account for an auditor),
+ * authenticated by an access token in {@code Authorization: Bearer}. Balances come from this
+ * gateway's certified replica (as of {@code height}); history comes from a ledger replica.
+ */
+@RestController
+@RequestMapping("/v1/accounts")
+class AccountController {
+
+  /** An account's balances in minor units, as of certified height {@code height}. */
+  record AccountResponse(
+      String id,
+      String owner,
+      String asset,
+      boolean issuance,
+      boolean overdraft,
+      long postedBalance,
+      long available,
+      long pendingDebits,
+      long pendingCredits,
+      long height) {
+
+    static AccountResponse of(AccountView a, long height) {
+      return new AccountResponse(
+          a.id(),
+          a.owner(),
+          a.asset(),
+          a.issuance(),
+          a.overdraft(),
+          a.postedBalance(),
+          a.postedBalance() - a.pendingDebits(),
+          a.pendingDebits(),
+          a.pendingCredits(),
+          height);
+    }
+  }
+
+  /** A page of accounts by id; {@code next} is the cursor for the following page, or null. */
+  record AccountPage(List<AccountResponse> accounts, @Nullable String next) {}
+
+  /** No certified block opened the account. */
+  static final class NotVisible extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotVisible(String detail) {
+      super(detail);
+    }
+  }
+
+  /** The account is another participant's. */
+  static final class Forbidden extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Forbidden(String detail) {
+      super(detail);
+    }
+  }
+
+  /** The ledger did not answer a history request. */
+  static final class HistoryUnavailable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HistoryUnavailable(String detail, @Nullable Throwable cause) {
+      super(detail, cause);
+    }
+  }
+
+  static final int PAGE_MAX = 100;
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private final AccessControl access;
+  private final CertifiedReplica replica;
+  private final URI ledger;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+  AccountController(AccessControl access, CertifiedReplica replica, GatewayProperties properties) {
+    this.access = access;
+    this.replica = replica;
+    this.ledger = properties.ledgerUrl();
+  }
+
+  /** The caller's accounts by id (all accounts for an auditor), {@code limit} at most 100. */
+  @GetMapping
+  AccountPage accounts(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @RequestParam(defaultValue = "") String after,
+      @RequestParam(defaultValue = "20") int limit)
+      throws AccessControl.Unauthenticated {
+    AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
+    if (limit < 1 || limit > PAGE_MAX) {
+      throw new IllegalArgumentException("limit must be between 1 and " + PAGE_MAX);
+    }
+    long height = replica.certifiedHeight();
+    List<AccountResponse> page =
+        replica.accounts().stream()
+            .filter(account -> account.id().compareTo(after) > 0 && caller.mayRead(account))
+            .limit(limit)
+            .map(account -> AccountResponse.of(account, height))
+            .toList();
+    return new AccountPage(page, page.size() < limit ? null : page.get(page.size() - 1).id());
+  }
+
+  @GetMapping("/{id}")
+  AccountResponse account(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @PathVariable String id)
+      throws AccessControl.Unauthenticated {
+    AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
+    return AccountResponse.of(visible(caller, id), replica.certifiedHeight());
+  }
+
+  /** The account's movements, oldest first, from a ledger replica (cursor {@code after}). */
+  @GetMapping(path = "/{id}/postings", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<String> history(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @PathVariable String id,
+      @RequestParam(defaultValue = "0") long after,
+      @RequestParam(defaultValue = "20") int limit)
+      throws AccessControl.Unauthenticated {
+    AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
+    visible(caller, id);
+    if (limit < 1 || limit > PAGE_MAX || after < 0) {
+      throw new IllegalArgumentException(
+          "limit must be between 1 and " + PAGE_MAX + " and after not negative");
+    }
+    URI uri =
+        ledger.resolve(
+            "/v1/accounts/"
+                + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                + "/postings?after="
+                + after
+                + "&limit="
+                + limit);
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new HistoryUnavailable(
+            "the ledger has no history of " + id + " yet (" + response.statusCode() + ")", null);
+      }
+      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response.body());
+    } catch (IOException e) {
+      throw new HistoryUnavailable("the ledger at " + ledger + " is not reachable", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HistoryUnavailable("interrupted while asking the ledger", e);
+    }
+  }
+
+  /** The account, if it exists (404) and the caller may read it (403). */
+  private AccountView visible(AccessControl.Caller caller, String id) {
+    AccountView account =
+        replica
+            .account(id)
+            .orElseThrow(() -> new NotVisible("no account " + id + " in a certified block"));
+    if (!caller.mayRead(account)) {
+      throw new Forbidden(caller.participant() + " may read only its own accounts");
+    }
+    return account;
+  }
+}
