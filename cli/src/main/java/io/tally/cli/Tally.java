@@ -41,7 +41,9 @@ import picocli.CommandLine.Option;
       InstructionCommands.Submit.class,
       ReceiptCommands.Status.class,
       ReceiptCommands.Fetch.class,
-      ReceiptCommands.Verify.class
+      ReceiptCommands.Verify.class,
+      ReadCommands.Accounts.class,
+      ReadCommands.History.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

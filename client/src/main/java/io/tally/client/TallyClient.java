@@ -8,11 +8,15 @@ import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.codec.JsonWriter;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.protocol.token.AccessToken;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +50,16 @@ public final class TallyClient {
   public record Proposal(
       String id, String kind, String status, int threshold, List<String> approvedBy) {}
 
+  /** An account's balances in minor units, as of certified height {@code height}. */
+  public record Account(
+      String id, String owner, String asset, long postedBalance, long available, long height) {}
+
+  /** Who reads: a participant and one of its keys, for the gateways of one network. */
+  private record Credentials(String participant, SigningKey key, String audience) {}
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(1);
+
   private static final Duration POLL_FIRST = Duration.ofMillis(50);
   private static final Duration POLL_MAX = Duration.ofMillis(500);
   private static final long SERVER_WAIT_MAX_SECONDS = 30;
@@ -55,11 +69,17 @@ public final class TallyClient {
   private final @Nullable URI identity;
   private final Duration requestTimeout;
   private final HttpClient http;
+  private final @Nullable Credentials credentials;
 
-  private TallyClient(URI gateway, @Nullable URI identity, Duration requestTimeout) {
+  private TallyClient(
+      URI gateway,
+      @Nullable URI identity,
+      Duration requestTimeout,
+      @Nullable Credentials credentials) {
     this.gateway = gateway;
     this.identity = identity;
     this.requestTimeout = requestTimeout;
+    this.credentials = credentials;
     this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
   }
 
@@ -68,7 +88,97 @@ public final class TallyClient {
    * identity} (null if not needed); a single request gives up after {@code requestTimeout}.
    */
   public static TallyClient create(URI gateway, @Nullable URI identity, Duration requestTimeout) {
-    return new TallyClient(gateway, identity, requestTimeout);
+    return new TallyClient(gateway, identity, requestTimeout, null);
+  }
+
+  /**
+   * This client, reading as {@code participant}: each read carries a fresh access token (one
+   * minute, single use) signed with {@code key} for the gateways of the network named {@code
+   * network} in its genesis.
+   */
+  public TallyClient readingAs(String participant, SigningKey key, String network) {
+    return new TallyClient(
+        gateway,
+        identity,
+        requestTimeout,
+        new Credentials(participant, key, AccessToken.gatewayAudience(network)));
+  }
+
+  /** The caller's accounts (every account for an auditor), following the cursor to the end. */
+  public List<Account> accounts() throws TallyException {
+    List<Account> accounts = new ArrayList<>();
+    String after = "";
+    while (true) {
+      JsonObject page =
+          expect(
+              send(authorized("/v1/accounts?limit=100&after=" + encode(after)), requestTimeout),
+              200);
+      try {
+        for (Object item : page.array("accounts", 100)) {
+          accounts.add(account((JsonObject) item));
+        }
+        if (!page.has("next") || page.isNull("next")) {
+          return accounts;
+        }
+        after = page.string("next");
+      } catch (JsonException | ClassCastException e) {
+        throw unexpected(e);
+      }
+    }
+  }
+
+  /** One of the caller's accounts. */
+  public Account account(String id) throws TallyException {
+    return account(expect(send(authorized("/v1/accounts/" + encode(id)), requestTimeout), 200));
+  }
+
+  /** A page of an account's movements, oldest first, as the gateway's JSON. */
+  public byte[] postings(String id, long after, int limit) throws TallyException {
+    HttpResponse<byte[]> response =
+        send(
+            authorized(
+                "/v1/accounts/" + encode(id) + "/postings?after=" + after + "&limit=" + limit),
+            requestTimeout);
+    if (response.statusCode() != 200) {
+      throw problem(response);
+    }
+    return response.body();
+  }
+
+  private HttpRequest.Builder authorized(String path) throws TallyException {
+    if (credentials == null) {
+      throw new TallyException(
+          TallyException.Kind.REFUSED, 0, "", "reads need readingAs(participant, key, network)");
+    }
+    byte[] tokenId = new byte[16];
+    RANDOM.nextBytes(tokenId);
+    String token =
+        AccessToken.issue(
+            credentials.participant(),
+            credentials.audience(),
+            System.currentTimeMillis() / 1000,
+            TOKEN_LIFETIME,
+            tokenId,
+            credentials.key());
+    return request(gateway, path).header("Authorization", "Bearer " + token).GET();
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  private static Account account(JsonObject body) throws TallyException {
+    try {
+      return new Account(
+          body.string("id"),
+          body.string("owner"),
+          body.string("asset"),
+          body.integer("postedBalance"),
+          body.integer("available"),
+          body.integer("height"));
+    } catch (JsonException e) {
+      throw unexpected(e);
+    }
   }
 
   /** Submits an instruction; returns once the log acknowledged it (202). */

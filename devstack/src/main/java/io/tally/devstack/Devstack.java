@@ -169,6 +169,8 @@ public final class Devstack {
             + identityUrl
             + "\nexport TALLY_LEDGER=http://127.0.0.1:"
             + ledgerService.port()
+            + "\nexport TALLY_GENESIS="
+            + genesis
             + "\n");
     System.out.println(
         "  . " + dir.resolve("env") + "   # then the CLI finds the network: ./tally --help");

@@ -189,6 +189,76 @@ class SystemIT {
 
   @Test
   @Order(2)
+  void theCliSettlesWithTwoSignersAndReadsOnlyTheCallersAccounts() throws Exception {
+    String keys = dir.resolve("keys").toString();
+    String[] network = {"--gateway", gateway.toString(), "--identity", identity.toString()};
+    Path dvp = dir.resolve("dvp-2.json");
+    Cli built =
+        cli(
+            "settle",
+            "--id",
+            "cli-dvp-2",
+            "--leg",
+            "a-eur:b-eur:EUR:500",
+            "--leg",
+            "b-bond:a-bond:BOND:1",
+            "--key",
+            keys + "/bank-a.key",
+            "--out",
+            dvp.toString());
+    assertThat(built.exitCode()).as(built.output()).isZero();
+    Cli signed = cli("sign", dvp.toString(), "--key", keys + "/bank-b.key", "--json");
+    assertThat(signed.exitCode()).as(signed.output()).isZero();
+    assertThat(signed.output()).contains("\"id\":\"cli-dvp-2\"");
+    Cli submitted = cli(concat(new String[] {"submit", dvp.toString()}, network));
+    assertThat(submitted.exitCode()).as(submitted.output()).isZero();
+    assertThat(submitted.output()).contains("cli-dvp-2 FINAL ACCEPTED");
+
+    Cli broke =
+        cli(
+            concat(
+                new String[] {
+                  "settle", "--leg", "a-eur:b-eur:EUR:999999999999", "--key", keys + "/bank-a.key"
+                },
+                network));
+    assertThat(broke.exitCode()).as(broke.output()).isEqualTo(1);
+    assertThat(broke.output()).contains("INSUFFICIENT_FUNDS");
+    Cli refused =
+        cli(
+            concat(
+                new String[] {
+                  "settle", "--leg", "a-eur:b-eur:EUR:0", "--key", keys + "/bank-a.key"
+                },
+                network));
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(3);
+    assertThat(refused.output()).contains("urn:tally:problem:amount-invalid");
+
+    String[] reader = {
+      "--participant",
+      "bank-a",
+      "--key",
+      keys + "/bank-a.key",
+      "--genesis",
+      dir.resolve("network.json").toString()
+    };
+    Cli accounts = cli(concat(concat(new String[] {"accounts", "--json"}, reader), network));
+    assertThat(accounts.exitCode()).as(accounts.output()).isZero();
+    assertThat(accounts.output()).contains("\"a-eur\"", "\"a-bond\"").doesNotContain("\"b-eur\"");
+    Cli others = cli(concat(concat(new String[] {"accounts", "b-eur"}, reader), network));
+    assertThat(others.exitCode()).as(others.output()).isEqualTo(3);
+    Cli history = cli(concat(concat(new String[] {"history", "a-bond"}, reader), network));
+    assertThat(history.exitCode()).as(history.output()).isZero();
+    assertThat(history.output()).contains("cli-dvp-2");
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
+  }
+
+  @Test
+  @Order(3)
   void aValidatorKilledUnderLoadLosesNothingSettlesEachOnceAndCatchesUp() throws Exception {
     SigningKey bankA = Keys.read(dir.resolve("keys/bank-a.key"));
     SigningKey bankB = Keys.read(dir.resolve("keys/bank-b.key"));

@@ -35,6 +35,11 @@ public final class JsonObject {
     return members.containsKey(name);
   }
 
+  /** Whether the member is present with the value {@code null}. */
+  public boolean isNull(String name) {
+    return members.get(name) == NULL;
+  }
+
   /** Fails unless every member name is one of {@code allowed}. */
   public JsonObject requireOnly(Set<String> allowed) throws JsonException {
     for (String name : members.keySet()) {
