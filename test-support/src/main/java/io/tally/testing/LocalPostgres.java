@@ -41,7 +41,11 @@ public final class LocalPostgres implements AutoCloseable {
     }
     try {
       EmbeddedPostgres embedded =
-          EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start();
+          EmbeddedPostgres.builder()
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              // The embedded default is off; commits here are as durable as on a real server.
+              .setServerConfig("synchronous_commit", "on")
+              .start();
       return new LocalPostgres(
           embedded, embedded.getJdbcUrl("postgres", "postgres") + "&password=postgres");
     } catch (IOException e) {

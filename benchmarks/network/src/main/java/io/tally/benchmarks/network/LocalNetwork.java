@@ -97,6 +97,22 @@ final class LocalNetwork implements AutoCloseable {
     return network;
   }
 
+  /** Starts a gateway (instance gateway-1) in front of the network; returns its base URI. */
+  java.net.URI startGateway() throws IOException {
+    PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
+    Map<String, String> properties = new HashMap<>();
+    properties.put("tally.gateway.genesis-file", dir.resolve("network.json").toString());
+    properties.put("tally.gateway.instance-id", "gateway-1");
+    properties.put("tally.gateway.instance-key-file", dir.resolve("gateway.key").toString());
+    properties.put("tally.gateway.ledger-url", "http://127.0.0.1:1");
+    properties.put("server.tomcat.threads.max", "400");
+    ConfigurableApplicationContext gateway =
+        run(io.tally.gateway.GatewayServiceApplication.builder(), properties);
+    services.add(gateway);
+    return java.net.URI.create(
+        "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
+  }
+
   private ConfigurableApplicationContext run(
       SpringApplicationBuilder application, Map<String, String> properties) {
     Map<String, String> all = new HashMap<>(properties);
@@ -205,7 +221,7 @@ final class LocalNetwork implements AutoCloseable {
                 ledger.lag(),
                 ledger.waiting(),
                 ledger.lastError()));
-      } else {
+      } else if (service.containsBean("validatorStatus")) {
         ValidatorStatus validator = service.getBean(ValidatorStatus.class);
         line.append(
             String.format(Locale.ROOT, "v %d lag %d; ", validator.lastHeight(), validator.lag()));

@@ -4,6 +4,7 @@ import io.tally.engine.Rules;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
+import io.tally.gateway.instructions.application.FinalityWaiters;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
@@ -128,6 +129,11 @@ class GatewayConfiguration {
   @Bean
   AccessControl accessControl(Genesis genesis, CertifiedReplica replica, Clock clock) {
     return new AccessControl(replica, AccessToken.gatewayAudience(genesis.network()), clock);
+  }
+
+  @Bean
+  FinalityWaiters finalityWaiters(CertifiedReplica replica) {
+    return new FinalityWaiters(replica);
   }
 
   @Bean

@@ -4,6 +4,7 @@ import io.tally.engine.Code;
 import io.tally.engine.Outcome;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
+import io.tally.gateway.instructions.application.FinalityWaiters;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.gateway.web.Problems;
@@ -61,17 +62,20 @@ class InstructionController {
   /** The longest wait a client may ask for: a request thread is held meanwhile. */
   static final Duration WAIT_MAX = Duration.ofSeconds(30);
 
-  private static final Duration WAIT_POLL = Duration.ofMillis(20);
-
   private final SubmitInstruction submit;
+  private final FinalityWaiters waiters;
   private final CertifiedReplica replica;
   private final int bodyMax;
   private final int batchMax;
   private final JsonMapper json = JsonMapper.builder().build();
 
   InstructionController(
-      SubmitInstruction submit, CertifiedReplica replica, GatewayProperties properties) {
+      SubmitInstruction submit,
+      FinalityWaiters waiters,
+      CertifiedReplica replica,
+      GatewayProperties properties) {
     this.submit = submit;
+    this.waiters = waiters;
     this.replica = replica;
     this.bodyMax = (int) properties.bodyMax().toBytes();
     this.batchMax = properties.batchMax();
@@ -88,9 +92,14 @@ class InstructionController {
       throws IOException, Rejected, Backlog.Overloaded {
     SubmitInstruction.Submitted submitted = submit.submit(readBody(request));
     Duration wait = preferredWait(request.getHeader("Prefer"));
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (!wait.isZero()) {
-      Optional<Outcome> outcome = replica.outcome(submitted.instructionId());
+    if (!wait.isZero()) {
+      Optional<Outcome> outcome;
+      try {
+        outcome = waiters.await(submitted.instructionId(), wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        outcome = Optional.empty();
+      }
       if (outcome.isPresent()) {
         return ResponseEntity.ok()
             .header("Preference-Applied", "wait=" + wait.toSeconds())
@@ -102,15 +111,6 @@ class InstructionController {
                     outcome.get().code().name(),
                     outcome.get().offset(),
                     replica.certifiedHeight()));
-      }
-      if (System.nanoTime() > deadline) {
-        break;
-      }
-      try {
-        Thread.sleep(WAIT_POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
       }
     }
     return ResponseEntity.status(HttpStatus.ACCEPTED)

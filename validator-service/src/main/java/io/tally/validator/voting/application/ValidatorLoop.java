@@ -126,15 +126,21 @@ public final class ValidatorLoop implements Runnable {
       boolean work = false;
       long cutSentFor = -1;
       Duration poll = min(settings.blockTimeout(), Duration.ofMillis(100));
+      // A record is fresh (its log time comparable with the clock) only if it arrived while this
+      // validator was already at the end of the log: after a restart, even a short log's records
+      // are old, however small the lag.
+      boolean atEnd = false;
       while (!stopping) {
         List<LogRecord> batch = reader.poll(poll);
         long lag = reader.lag();
         status.lag(lag);
+        boolean fresh = atEnd;
+        atEnd = lag == 0;
         List<PreVerified> verified = verifiers.preVerify(engine, batch);
         for (int i = 0; i < batch.size(); i++) {
           LogRecord record = batch.get(i);
           clockMonitor
-              .check(record.logTime(), clock.millis(), lag >= 0 && lag < 100)
+              .check(record.logTime(), clock.millis(), fresh)
               .ifPresent(alarm -> raise(alarm));
           if (engine.openBlockSize() == 0) {
             openedAt = clock.millis();
