@@ -189,6 +189,67 @@ public final class TallyClient {
   }
 
   /**
+   * One batch item's result: {@code SUBMITTED} (with its log offset) or {@code REJECTED} (with the
+   * Problem Details type, HTTP status and detail a single submission would have got).
+   */
+  public record BatchItem(
+      int index,
+      String status,
+      String id,
+      long offset,
+      String type,
+      int httpStatus,
+      String detail) {
+
+    public boolean submitted() {
+      return "SUBMITTED".equals(status);
+    }
+  }
+
+  /**
+   * Submits several instructions in one request (at most the gateway's {@code batch-max}); each is
+   * checked as a single submission would be and the passing ones are written in order. Returns once
+   * the log acknowledged all written ones.
+   */
+  public List<BatchItem> submitAll(List<SignedInstruction> instructions) throws TallyException {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes("{\"instructions\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (int i = 0; i < instructions.size(); i++) {
+      if (i > 0) {
+        body.write(',');
+      }
+      body.writeBytes(instructions.get(i).toBytes());
+    }
+    body.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    HttpResponse<byte[]> response =
+        send(
+            request(gateway, "/v1/instructions/batch")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+            requestTimeout);
+    JsonObject answer = expect(response, 200);
+    List<BatchItem> items = new ArrayList<>();
+    try {
+      for (Object item : answer.array("results", Integer.MAX_VALUE)) {
+        JsonObject result = (JsonObject) item;
+        boolean ok = result.string("status").equals("SUBMITTED");
+        items.add(
+            new BatchItem(
+                (int) result.integer("index"),
+                result.string("status"),
+                ok ? result.string("id") : "",
+                ok ? result.integer("offset") : -1,
+                ok ? "" : result.string("type"),
+                ok ? 0 : (int) result.integer("httpStatus"),
+                ok ? "" : result.string("detail")));
+      }
+    } catch (JsonException | ClassCastException e) {
+      throw unexpected(e);
+    }
+    return items;
+  }
+
+  /**
    * Submits an instruction and waits until it is final or {@code timeout} passes. Submitting an
    * instruction that was submitted before is safe: the network settles an id at most once and
    * reports the first outcome.

@@ -165,9 +165,35 @@ public final class Engine {
     }
   }
 
+  /**
+   * The stateless checks of a bare participant instruction (JWS JSON general serialization), as
+   * {@link #preVerify} makes them for the instruction inside an envelope: what a front door can
+   * tell before it seals and writes the instruction, without sealing a probe envelope. The result's
+   * offset and log time are 0; it is for {@link PreVerified#earlyCode()} and the ids, never for
+   * {@link #offer}.
+   */
+  public PreVerified preVerifyInstruction(byte[] instruction) {
+    return preVerifySigned(0, 0, MerkleTree.leafHash(instruction), null, false, instruction);
+  }
+
   private PreVerified preVerifySigned(
       long offset, long time, Hash entryHash, Envelope envelope, byte[] body) {
-    boolean governance = envelope.type() == io.tally.protocol.envelope.EnvelopeType.GOVERNANCE;
+    return preVerifySigned(
+        offset,
+        time,
+        entryHash,
+        envelope,
+        envelope.type() == io.tally.protocol.envelope.EnvelopeType.GOVERNANCE,
+        body);
+  }
+
+  private PreVerified preVerifySigned(
+      long offset,
+      long time,
+      Hash entryHash,
+      @Nullable Envelope envelope,
+      boolean governance,
+      byte[] body) {
     PreVerified.Kind kind = governance ? PreVerified.Kind.GOVERNANCE : PreVerified.Kind.INSTRUCTION;
     GeneralJws jws;
     try {

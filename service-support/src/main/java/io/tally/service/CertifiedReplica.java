@@ -152,13 +152,16 @@ public final class CertifiedReplica implements Runnable {
     }
   }
 
-  /** The engine's stateless checks of a record (signatures against the keys known so far). */
-  public PreVerified check(LogRecord record) {
+  /**
+   * The engine's stateless checks of a bare instruction (signatures against the keys known so far),
+   * without an envelope.
+   */
+  public PreVerified checkInstruction(byte[] instruction) {
     Engine current;
     synchronized (lock) {
       current = engine;
     }
-    return current.preVerify(record); // thread-safe, also while the replica applies
+    return current.preVerifyInstruction(instruction); // thread-safe, also while applying
   }
 
   /** The last log offset a certified block covers; -1 before the first block. */

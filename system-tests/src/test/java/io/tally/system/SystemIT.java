@@ -259,6 +259,29 @@ class SystemIT {
 
   @Test
   @Order(3)
+  void theClientSubmitsABatchAndEachItemGetsItsOwnAnswer() throws Exception {
+    SigningKey bankA = Keys.read(dir.resolve("keys/bank-a.key"));
+    TallyClient client = TallyClient.create(gateway, identity, Duration.ofSeconds(10));
+    long notAfter = System.currentTimeMillis() + 600_000;
+    List<SignedInstruction> batch =
+        List.of(
+            Instruction.settle("batch-1", notAfter, List.of(Leg.of("a-eur", "b-eur", "EUR", 1)))
+                .sign(List.of(bankA)),
+            Instruction.settle("batch-2", notAfter, List.of(Leg.of("a-eur", "b-eur", "EUR", 0)))
+                .sign(List.of(bankA)),
+            Instruction.settle("batch-3", notAfter, List.of(Leg.of("a-eur", "b-eur", "EUR", 2)))
+                .sign(List.of(bankA)));
+    List<TallyClient.BatchItem> results = client.submitAll(batch);
+    assertThat(results)
+        .extracting(TallyClient.BatchItem::status)
+        .containsExactly("SUBMITTED", "REJECTED", "SUBMITTED");
+    assertThat(results.get(1).type()).isEqualTo("urn:tally:problem:amount-invalid");
+    assertThat(client.await("batch-1", Duration.ofSeconds(30)).accepted()).isTrue();
+    assertThat(client.await("batch-3", Duration.ofSeconds(30)).accepted()).isTrue();
+  }
+
+  @Test
+  @Order(4)
   void aValidatorKilledUnderLoadLosesNothingSettlesEachOnceAndCatchesUp() throws Exception {
     SigningKey bankA = Keys.read(dir.resolve("keys/bank-a.key"));
     SigningKey bankB = Keys.read(dir.resolve("keys/bank-b.key"));

@@ -1,12 +1,9 @@
 package io.tally.gateway.instructions.application;
 
 import io.tally.engine.Code;
-import io.tally.engine.LogRecord;
 import io.tally.engine.PreVerified;
 import io.tally.engine.Rules;
 import io.tally.protocol.codec.Hash;
-import io.tally.protocol.envelope.EnvelopeType;
-import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.service.CertifiedReplica;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,7 +29,6 @@ public final class SubmitInstruction {
   static final int RECENT_MAX = 100_000;
 
   private final CertifiedReplica replica;
-  private final EnvelopeWriter probe;
   private final InstructionLog log;
   private final Clock clock;
   private final Rules rules;
@@ -47,18 +43,9 @@ public final class SubmitInstruction {
         }
       };
 
-  /**
-   * @param probe seals instructions for the early check only (its envelopes are never written)
-   */
   public SubmitInstruction(
-      CertifiedReplica replica,
-      EnvelopeWriter probe,
-      InstructionLog log,
-      Clock clock,
-      Rules rules,
-      Backlog backlog) {
+      CertifiedReplica replica, InstructionLog log, Clock clock, Rules rules, Backlog backlog) {
     this.replica = replica;
-    this.probe = probe;
     this.log = log;
     this.clock = clock;
     this.rules = rules;
@@ -141,11 +128,7 @@ public final class SubmitInstruction {
   private record Checked(String id, Hash content, byte[] instruction) {}
 
   private Checked check(byte[] instruction) throws Rejected {
-    byte[] sealed;
-    synchronized (probe) {
-      sealed = probe.next(EnvelopeType.INSTRUCTION, instruction).toBytes();
-    }
-    PreVerified checked = replica.check(new LogRecord(0, 0, sealed));
+    PreVerified checked = replica.checkInstruction(instruction);
     Code code = checked.earlyCode();
     if (!code.accepted()) {
       throw new Rejected(code, describe(code));

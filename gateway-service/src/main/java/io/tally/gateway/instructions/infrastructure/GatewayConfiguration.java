@@ -109,12 +109,10 @@ class GatewayConfiguration {
                     bootstrapServers, properties.instanceId(), properties.sendTimeout()),
                 new ByteArraySerializer(),
                 new ByteArraySerializer()));
-    // A restarted instance opens a new epoch instead of remembering its sequence numbers; the
-    // probe's envelopes are only checked locally, never written.
+    // A restarted instance opens a new epoch instead of remembering its sequence numbers.
     long epoch = clock.millis();
     return new SubmitInstruction(
         replica,
-        new EnvelopeWriter(properties.instanceId(), epoch, key),
         new KafkaInstructionLog(
             kafka,
             new EnvelopeWriter(properties.instanceId(), epoch, key),
