@@ -473,6 +473,24 @@ class GatewayIT {
     assertThat(notBase64.statusCode()).isEqualTo(400);
     assertThat(problemType(notBase64)).isEqualTo("urn:tally:problem:malformed");
 
+    // Random damage to a valid instruction, and random bodies: a 4xx or a 202, never a 5xx.
+    java.util.Random random = new java.util.Random(42);
+    byte[] valid =
+        signed(
+            net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)), TestNetwork.BANK_A);
+    for (int i = 0; i < 60; i++) {
+      byte[] damaged = valid.clone();
+      for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+        damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+      }
+      byte[] noise = new byte[random.nextInt(2_000)];
+      random.nextBytes(noise);
+      for (byte[] body : List.of(damaged, noise)) {
+        HttpResponse<String> answer = submit(body, "application/json");
+        assertThat(answer.statusCode()).as(answer.body()).isLessThan(500);
+      }
+    }
+
     HttpResponse<String> huge = submit(new byte[300 * 1024], "application/json");
     assertThat(huge.statusCode()).isEqualTo(413);
     assertThat(problemType(huge)).isEqualTo("urn:tally:problem:too-large");

@@ -233,6 +233,48 @@ class SystemIT {
     assertThat(refused.exitCode()).as(refused.output()).isEqualTo(3);
     assertThat(refused.output()).contains("urn:tally:problem:amount-invalid");
 
+    // Governance from the CLI: a new participant with its own key, approved by two administrators.
+    Path bankC = dir.resolve("keys/bank-c.key");
+    Cli keygen = cli("keygen", "--out", bankC.toString(), "--json");
+    assertThat(keygen.exitCode()).as(keygen.output()).isZero();
+    Cli proposed =
+        cli(
+            concat(
+                new String[] {
+                  "propose",
+                  "register-participant",
+                  "--id",
+                  "cli-register-bank-c",
+                  "--participant",
+                  "bank-c",
+                  "--name",
+                  "Bank C",
+                  "--participant-key",
+                  bankC.toString()
+                },
+                network));
+    assertThat(proposed.exitCode()).as(proposed.output()).isZero();
+    assertThat(proposed.output()).contains("cli-register-bank-c", "OPEN");
+    Cli first =
+        cli(
+            concat(
+                new String[] {"approve", "cli-register-bank-c", "--key", keys + "/admin-1.key"},
+                network));
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    Cli second =
+        cli(
+            concat(
+                new String[] {"approve", "cli-register-bank-c", "--key", keys + "/admin-2.key"},
+                network));
+    assertThat(second.exitCode()).as(second.output()).isZero();
+    assertThat(second.output()).contains("APPROVED");
+    Cli again =
+        cli(
+            concat(
+                new String[] {"approve", "cli-register-bank-c", "--key", keys + "/admin-2.key"},
+                network));
+    assertThat(again.exitCode()).as(again.output()).isEqualTo(3);
+
     String[] reader = {
       "--participant",
       "bank-a",
