@@ -373,7 +373,7 @@ public final class TallyClient {
             .header("Content-Type", "application/jose+json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(instruction.toBytes()));
     if (waitSeconds > 0) {
-      request.header("Prefer", "wait=" + waitSeconds);
+      request.header("Prefer", "wait=" + waitSeconds + ", return=minimal");
     }
     return request;
   }

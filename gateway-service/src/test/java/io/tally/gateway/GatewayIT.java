@@ -516,7 +516,14 @@ class GatewayIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(finalNow.statusCode()).as(finalNow.body()).isEqualTo(200);
     assertThat(finalNow.headers().firstValue("Preference-Applied")).hasValue("wait=20");
-    assertThat(json.readTree(finalNow.body()).get("code").asString()).isEqualTo("ACCEPTED");
+    JsonNode answered = json.readTree(finalNow.body());
+    assertThat(answered.get("code").asString()).isEqualTo("ACCEPTED");
+    // The answer carries the verified receipt (the ledger commits within the wait here).
+    assertThat(
+            Receipt.parse(answered.get("receipt").toString().getBytes(StandardCharsets.UTF_8))
+                .verify(TestNetwork.GENESIS)
+                .instructionId())
+        .isEqualTo(waited);
 
     HttpResponse<String> document =
         http.send(

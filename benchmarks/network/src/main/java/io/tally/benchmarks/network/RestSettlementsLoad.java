@@ -239,7 +239,7 @@ public final class RestSettlementsLoad {
           http.send(
               HttpRequest.newBuilder(gateway.resolve("/v1/instructions"))
                   .header("Content-Type", "application/jose+json")
-                  .header("Prefer", "wait=" + WAIT_SECONDS)
+                  .header("Prefer", "wait=" + WAIT_SECONDS + ", return=minimal")
                   .timeout(Duration.ofSeconds(WAIT_SECONDS + 5))
                   .POST(HttpRequest.BodyPublishers.ofByteArray(instruction))
                   .build(),

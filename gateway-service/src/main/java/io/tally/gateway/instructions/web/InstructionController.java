@@ -37,6 +37,18 @@ class InstructionController {
   /** An accepted submission: written to the log, not final yet. */
   record Accepted(String id, long offset, String status) {}
 
+  /**
+   * A submission that became final within {@code Prefer: wait}: the final status and its verified
+   * receipt (null if the ledger had not committed the block before the wait ran out).
+   */
+  record Final(
+      String id,
+      String status,
+      String code,
+      long offset,
+      long asOfHeight,
+      ReceiptController.@Nullable ReceiptResponse receipt) {}
+
   /** Where an instruction stands as far as certified blocks tell. */
   record Status(
       String id, String status, @Nullable String code, @Nullable Long offset, long asOfHeight) {}
@@ -59,11 +71,15 @@ class InstructionController {
     }
   }
 
+  /** How long a final answer waits for the ledger's parts of its receipt, within the wait. */
+  static final Duration RECEIPT_WAIT_MAX = Duration.ofSeconds(2);
+
   /** The longest wait a client may ask for: a request thread is held meanwhile. */
   static final Duration WAIT_MAX = Duration.ofSeconds(30);
 
   private final SubmitInstruction submit;
   private final FinalityWaiters waiters;
+  private final ReceiptController receipts;
   private final CertifiedReplica replica;
   private final int bodyMax;
   private final int batchMax;
@@ -72,10 +88,12 @@ class InstructionController {
   InstructionController(
       SubmitInstruction submit,
       FinalityWaiters waiters,
+      ReceiptController receipts,
       CertifiedReplica replica,
       GatewayProperties properties) {
     this.submit = submit;
     this.waiters = waiters;
+    this.receipts = receipts;
     this.replica = replica;
     this.bodyMax = (int) properties.bodyMax().toBytes();
     this.batchMax = properties.batchMax();
@@ -85,13 +103,16 @@ class InstructionController {
    * Submits one instruction: a JWS in JSON general serialization ({@code typ
    * tally-instruction+jws}), one signature per signer. Answers 202 once the log acknowledged it;
    * with {@code Prefer: wait=N} (RFC 7240, N at most {@link #WAIT_MAX}) it answers 200 with the
-   * final status as soon as a certified block holds the instruction, or 202 when N seconds pass.
+   * final status and the verified receipt as soon as a certified block holds the instruction (the
+   * receipt if the ledger committed it within 2 s; {@code return=minimal} leaves it out), or 202
+   * when N seconds pass.
    */
   @PostMapping(consumes = {"application/json", "application/jose+json"})
   ResponseEntity<?> submit(HttpServletRequest request)
       throws IOException, Rejected, Backlog.Overloaded {
     SubmitInstruction.Submitted submitted = submit.submit(readBody(request));
     Duration wait = preferredWait(request.getHeader("Prefer"));
+    long deadline = System.nanoTime() + wait.toNanos();
     if (!wait.isZero()) {
       Optional<Outcome> outcome;
       try {
@@ -105,12 +126,17 @@ class InstructionController {
             .header("Preference-Applied", "wait=" + wait.toSeconds())
             .location(URI.create("/v1/instructions/" + submitted.instructionId()))
             .body(
-                new Status(
+                new Final(
                     submitted.instructionId(),
                     "FINAL",
                     outcome.get().code().name(),
                     outcome.get().offset(),
-                    replica.certifiedHeight()));
+                    replica.certifiedHeight(),
+                    minimal(request.getHeader("Prefer"))
+                        ? null
+                        : receiptBefore(
+                            submitted.instructionId(),
+                            Math.min(deadline, System.nanoTime() + RECEIPT_WAIT_MAX.toNanos()))));
       }
     }
     return ResponseEntity.status(HttpStatus.ACCEPTED)
@@ -209,6 +235,47 @@ class InstructionController {
       throw new TooLarge("the body has more than " + bodyMax + " bytes");
     }
     return body;
+  }
+
+  /**
+   * The verified receipt, once the ledger has committed the block, if that happens before {@code
+   * deadline} ({@code System.nanoTime()}); null otherwise (then {@code GET .../receipt} has it
+   * shortly).
+   */
+  private ReceiptController.@Nullable ReceiptResponse receiptBefore(String id, long deadline) {
+    long pause = 10;
+    while (true) {
+      try {
+        return receipts.receipt(id);
+      } catch (ReceiptController.ReceiptUnavailable e) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return null;
+        }
+        try {
+          Thread.sleep(Math.min(pause, left));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        pause = Math.min(pause * 2, 200);
+      }
+    }
+  }
+
+  /**
+   * Whether a {@code Prefer} header asks for {@code return=minimal}: the status without receipt.
+   */
+  static boolean minimal(@Nullable String prefer) {
+    if (prefer == null) {
+      return false;
+    }
+    for (String preference : prefer.split(",", -1)) {
+      if (preference.trim().equalsIgnoreCase("return=minimal")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The wait a {@code Prefer} header asks for ({@code wait=N} seconds), capped; zero if none. */
