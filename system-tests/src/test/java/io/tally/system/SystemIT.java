@@ -233,6 +233,56 @@ class SystemIT {
     assertThat(refused.exitCode()).as(refused.output()).isEqualTo(3);
     assertThat(refused.output()).contains("urn:tally:problem:amount-invalid");
 
+    // Open an account, reserve and commit, reserve and cancel; status and receipt of one.
+    String bankAKey = keys + "/bank-a.key";
+    for (String[] step :
+        List.of(
+            new String[] {
+              "open-account",
+              "--id",
+              "cli-open",
+              "--account",
+              "a-eur-2",
+              "--owner",
+              "bank-a",
+              "--asset",
+              "EUR",
+              "--key",
+              bankAKey
+            },
+            new String[] {
+              "reserve",
+              "--id",
+              "cli-r1",
+              "--leg",
+              "a-eur:a-eur-2:EUR:10",
+              "--expires-in",
+              "5m",
+              "--key",
+              bankAKey
+            },
+            new String[] {"commit", "--reservation", "cli-r1", "--key", bankAKey},
+            new String[] {
+              "reserve", "--id", "cli-r2", "--leg", "a-eur:a-eur-2:EUR:20", "--key", bankAKey
+            },
+            new String[] {"cancel", "--reservation", "cli-r2", "--key", bankAKey},
+            new String[] {"status", "cli-r1"})) {
+      Cli done = cli(concat(step, network));
+      assertThat(done.exitCode()).as("%s: %s", step[0], done.output()).isZero();
+      assertThat(done.output()).contains("FINAL ACCEPTED");
+    }
+    Path receipt = dir.resolve("cli-r1.json");
+    Cli fetched =
+        cli(concat(new String[] {"receipt", "cli-r1", "--out", receipt.toString()}, network));
+    assertThat(fetched.exitCode()).as(fetched.output()).isZero();
+    Cli verified =
+        cli(
+            "verify-receipt",
+            receipt.toString(),
+            "--genesis",
+            dir.resolve("network.json").toString());
+    assertThat(verified.exitCode()).as(verified.output()).isZero();
+
     // Governance from the CLI: a new participant with its own key, approved by two administrators.
     Path bankC = dir.resolve("keys/bank-c.key");
     Cli keygen = cli("keygen", "--out", bankC.toString(), "--json");
