@@ -66,13 +66,7 @@ public record GovernanceChange(String id, String kind, byte[] payload) {
   public static GovernanceChange revokeKey(
       String id, long notAfter, String participant, String kid) {
     return new GovernanceChange(
-        id,
-        "revoke-key",
-        Payloads.write(
-            id,
-            "revoke-key",
-            notAfter,
-            json -> json.member("participant", participant).member("kid", kid)));
+        id, "revoke-key", Instruction.revokeKey(id, notAfter, participant, kid).payload());
   }
 
   private static GovernanceChange participantChange(

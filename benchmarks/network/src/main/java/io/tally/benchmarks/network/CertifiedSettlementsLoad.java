@@ -129,6 +129,14 @@ public final class CertifiedSettlementsLoad {
     System.exit(0);
   }
 
+  /** The {@code p} percentile (nearest rank) of ascending {@code sorted}; -1 if it is empty. */
+  static long percentileOf(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  }
+
   /** Raw Bouncy Castle verifications per second on one thread. */
   static double verifyRatePerCore(Duration duration) {
     SigningKey key = TestNetwork.key("bench");
@@ -165,11 +173,7 @@ public final class CertifiedSettlementsLoad {
     }
 
     long percentile(double p) {
-      if (latenciesMs.length == 0) {
-        return -1;
-      }
-      return latenciesMs[
-          (int) Math.min(latenciesMs.length - 1, Math.ceil(p * latenciesMs.length) - 1)];
+      return percentileOf(latenciesMs, p);
     }
 
     long p99() {
@@ -398,7 +402,8 @@ public final class CertifiedSettlementsLoad {
     }
   }
 
-  private static int intArgument(String[] args, String name, int fallback) {
+  /** The value of {@code --name N}, or {@code fallback}. */
+  static int intArgument(String[] args, String name, int fallback) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
         return Integer.parseInt(args[i + 1]);

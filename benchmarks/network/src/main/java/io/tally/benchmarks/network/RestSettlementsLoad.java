@@ -65,9 +65,9 @@ public final class RestSettlementsLoad {
   }
 
   public static void main(String[] args) throws Exception {
-    int seconds = intArgument(args, "--seconds", 60);
-    int clients = intArgument(args, "--clients", 64);
-    int pgbenchSeconds = intArgument(args, "--pgbench-seconds", 30);
+    int seconds = CertifiedSettlementsLoad.intArgument(args, "--seconds", 60);
+    int clients = CertifiedSettlementsLoad.intArgument(args, "--clients", 64);
+    int pgbenchSeconds = CertifiedSettlementsLoad.intArgument(args, "--pgbench-seconds", 30);
     int cores = Runtime.getRuntime().availableProcessors();
     CertifiedSettlementsLoad.verifyRatePerCore(Duration.ofSeconds(3)); // JIT warm-up
     double verifyRate = CertifiedSettlementsLoad.verifyRatePerCore(Duration.ofSeconds(5));
@@ -344,11 +344,7 @@ public final class RestSettlementsLoad {
     }
 
     long percentile(double p) {
-      if (latenciesMs.length == 0) {
-        return -1;
-      }
-      return latenciesMs[
-          (int) Math.min(latenciesMs.length - 1, Math.ceil(p * latenciesMs.length) - 1)];
+      return CertifiedSettlementsLoad.percentileOf(latenciesMs, p);
     }
 
     long p99() {
@@ -368,14 +364,5 @@ public final class RestSettlementsLoad {
           p99(),
           latenciesMs.length == 0 ? -1 : latenciesMs[latenciesMs.length - 1]);
     }
-  }
-
-  private static int intArgument(String[] args, String name, int fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }

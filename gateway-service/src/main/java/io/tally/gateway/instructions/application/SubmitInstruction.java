@@ -82,45 +82,38 @@ public final class SubmitInstruction {
    * @throws Backlog.Overloaded when the batch would take the backlog beyond its limit
    */
   public List<Result> submitAll(List<byte[]> instructions) throws Backlog.Overloaded {
-    List<Result> results = new ArrayList<>(instructions.size());
+    Result[] results = new Result[instructions.size()];
     List<Checked> passing = new ArrayList<>();
-    for (byte[] instruction : instructions) {
+    List<Integer> passingAt = new ArrayList<>();
+    for (int i = 0; i < instructions.size(); i++) {
       try {
-        Checked checked = check(instruction);
-        passing.add(checked);
-        results.add(null);
+        passing.add(check(instructions.get(i)));
+        passingAt.add(i);
       } catch (Rejected e) {
-        results.add(new Refused(e.code(), String.valueOf(e.getMessage())));
+        results[i] = new Refused(e.code(), String.valueOf(e.getMessage()));
       }
     }
     backlog.admit(passing.size());
-    List<byte[]> writing = new ArrayList<>(passing.size());
-    List<Checked> written = new ArrayList<>(passing.size());
-    int next = 0;
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i) != null) {
-        continue;
-      }
-      Checked checked = passing.get(next++);
+    List<Checked> writing = new ArrayList<>(passing.size());
+    List<Integer> writingAt = new ArrayList<>(passing.size());
+    for (int k = 0; k < passing.size(); k++) {
       try {
-        claim(checked);
-        writing.add(checked.instruction());
-        written.add(checked);
+        claim(passing.get(k)); // also refuses a second use of an id within the batch
+        writing.add(passing.get(k));
+        writingAt.add(passingAt.get(k));
       } catch (Rejected e) {
-        results.set(i, new Refused(e.code(), String.valueOf(e.getMessage())));
+        results[passingAt.get(k)] = new Refused(e.code(), String.valueOf(e.getMessage()));
       }
     }
-    List<Long> offsets = writing.isEmpty() ? List.of() : log.appendAll(writing);
-    int w = 0;
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i) == null) {
-        long offset = offsets.get(w);
-        backlog.appended(offset);
-        results.set(i, new Submitted(written.get(w).id(), offset));
-        w++;
-      }
+    List<Long> offsets =
+        writing.isEmpty()
+            ? List.of()
+            : log.appendAll(writing.stream().map(Checked::instruction).toList());
+    for (int w = 0; w < writing.size(); w++) {
+      backlog.appended(offsets.get(w));
+      results[writingAt.get(w)] = new Submitted(writing.get(w).id(), offsets.get(w));
     }
-    return results;
+    return List.of(results);
   }
 
   /** An instruction that passed the early checks. */
