@@ -100,6 +100,7 @@ public final class Devstack {
     identity.put("tally.identity.genesis-file", genesis);
     identity.put("tally.identity.instance-id", "identity-1");
     identity.put("tally.identity.instance-key-file", network.keyFile("identity-1").toString());
+    identity.put("tally.identity.snapshot-dir", dir.resolve("snapshots/identity").toString());
     launch("identity", "io.tally.identity.IdentityServiceApplication", identity);
 
     for (int i = 1; i <= 4; i++) {
@@ -128,6 +129,7 @@ public final class Devstack {
     gateway.put("tally.gateway.genesis-file", genesis);
     gateway.put("tally.gateway.instance-id", "gateway-1");
     gateway.put("tally.gateway.instance-key-file", network.keyFile("gateway-1").toString());
+    gateway.put("tally.gateway.snapshot-dir", dir.resolve("snapshots/gateway").toString());
     gateway.put(
         "tally.gateway.ledger-url", "http://127.0.0.1:" + services.get(services.size() - 1).port());
     launch("gateway", "io.tally.gateway.GatewayServiceApplication", gateway);

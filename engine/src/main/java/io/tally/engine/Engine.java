@@ -1157,6 +1157,17 @@ public final class Engine {
     return earlier == null ? Optional.empty() : Optional.of(earlier.contentHash());
   }
 
+  /**
+   * The first outcome of an id while it is remembered (until log time passes its {@code notAfter}):
+   * what a replica restored from a snapshot can still tell about earlier instructions.
+   */
+  public Optional<Outcome> rememberedOutcome(String id) {
+    Remembered earlier = remembered.get(id);
+    return earlier == null
+        ? Optional.empty()
+        : Optional.of(new Outcome(earlier.offset(), id, earlier.code(), Outcome.NO_ORIGINAL));
+  }
+
   /** Number of instruction ids currently remembered (bounded by the {@code notAfter} window). */
   public int rememberedIdCount() {
     return remembered.size();

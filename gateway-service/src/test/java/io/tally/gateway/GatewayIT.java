@@ -13,6 +13,7 @@ import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.receipt.Receipt;
 import io.tally.protocol.token.AccessToken;
+import io.tally.service.CertifiedReplica;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.testing.Services;
@@ -34,7 +35,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -45,6 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
  * broker with real PostgreSQL databases: a signed settlement submitted over HTTP becomes final; bad
  * input gets its Problem Details, never a 5xx, and the network keeps settling.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayIT {
 
   static final Duration WAIT = Duration.ofSeconds(90);
@@ -53,6 +58,7 @@ class GatewayIT {
   static LocalPostgres postgres;
   static final List<ConfigurableApplicationContext> services = new ArrayList<>();
   static ConfigurableApplicationContext gateway;
+  static String ledgerUrl = "";
   static final TestNetwork net = new TestNetwork();
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
@@ -134,20 +140,30 @@ class GatewayIT {
       }
     }
     PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
-    gateway =
+    ledgerUrl = "http://127.0.0.1:" + ledger.getEnvironment().getProperty("local.server.port");
+    gateway = startGateway();
+  }
+
+  static ConfigurableApplicationContext startGateway() {
+    ConfigurableApplicationContext started =
         Services.run(
             GatewayServiceApplication.builder(),
             kafka,
             Map.of(
                 "tally.gateway.genesis-file",
-                genesis,
+                dir.resolve("network.json").toString(),
                 "tally.gateway.instance-id",
                 "gateway-1",
                 "tally.gateway.instance-key-file",
                 dir.resolve("gateway.key").toString(),
                 "tally.gateway.ledger-url",
-                "http://127.0.0.1:" + ledger.getEnvironment().getProperty("local.server.port")));
-    services.add(gateway);
+                ledgerUrl,
+                "tally.gateway.snapshot-dir",
+                dir.resolve("gateway-snapshots").toString(),
+                "tally.gateway.snapshot-every-blocks",
+                "1"));
+    services.add(started);
+    return started;
   }
 
   @AfterAll
@@ -264,6 +280,7 @@ class GatewayIT {
   }
 
   @Test
+  @Order(2)
   void readsNeedTheCallersOwnFreshTokenAndAnAuditorSeesEveryAccount() throws Exception {
     assertThat(finalCode("i-13")).isEqualTo("ACCEPTED"); // the world and the auditor are final
 
@@ -351,6 +368,7 @@ class GatewayIT {
   }
 
   @Test
+  @Order(1)
   void aSignedSettlementBecomesFinalAndBadInputGetsProblemDetails() throws Exception {
     // The gateway checks signatures against the certified directory: wait for the world.
     assertThat(finalCode("i-12")).isEqualTo("ACCEPTED");
@@ -604,6 +622,47 @@ class GatewayIT {
             submit(
                     signed(
                         net.settle(after, TestNetwork.leg("a-eur", "b-eur", "EUR", 2)),
+                        TestNetwork.BANK_A),
+                    "application/json")
+                .statusCode())
+        .isEqualTo(202);
+    assertThat(finalCode(after)).isEqualTo("ACCEPTED");
+  }
+
+  @Test
+  @Order(3)
+  void aRestartedGatewayResumesFromItsSnapshotAndStillKnowsWhatIsFinal() throws Exception {
+    net.now = System.currentTimeMillis();
+    String before = net.id();
+    assertThat(
+            submit(
+                    signed(
+                        net.settle(before, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                        TestNetwork.BANK_A),
+                    "application/json")
+                .statusCode())
+        .isEqualTo(202);
+    assertThat(finalCode(before)).isEqualTo("ACCEPTED");
+    CertifiedReplica replica = gateway.getBean(CertifiedReplica.class);
+    long height = replica.certifiedHeight();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (replica.snapshotHeight() < height) {
+      assertThat(System.nanoTime()).as("no snapshot at height %d", height).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+
+    gateway.close();
+    services.remove(gateway);
+    gateway = startGateway();
+
+    CertifiedReplica restarted = gateway.getBean(CertifiedReplica.class);
+    assertThat(restarted.startedFromHeight()).isGreaterThanOrEqualTo(height);
+    assertThat(finalCode(before)).isEqualTo("ACCEPTED");
+    String after = net.id();
+    assertThat(
+            submit(
+                    signed(
+                        net.settle(after, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
                         TestNetwork.BANK_A),
                     "application/json")
                 .statusCode())

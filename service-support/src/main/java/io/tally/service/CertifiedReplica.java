@@ -73,6 +73,11 @@ public final class CertifiedReplica implements Runnable {
   private volatile @Nullable String halted;
   private volatile boolean stopping;
   private final List<Consumer<BlockResult>> listeners = new CopyOnWriteArrayList<>();
+  private final @Nullable ReplicaSnapshots snapshots;
+  private final int snapshotEveryBlocks;
+  private final NewestOnlyWriter snapshotWriter = new NewestOnlyWriter("replica-snapshots");
+  private volatile long startedFromHeight;
+  private volatile long snapshotHeight;
 
   public CertifiedReplica(
       Genesis genesis,
@@ -80,6 +85,23 @@ public final class CertifiedReplica implements Runnable {
       Supplier<LogReader> logReaders,
       Supplier<FinalityReader> finalityReaders,
       ParallelPreVerifier verifiers) {
+    this(genesis, shard, logReaders, finalityReaders, verifiers, null, 0);
+  }
+
+  /**
+   * A replica that starts from its newest snapshot in {@code snapshots} (if any) and stores a new
+   * one every {@code snapshotEveryBlocks} certified blocks, in the background.
+   */
+  public CertifiedReplica(
+      Genesis genesis,
+      int shard,
+      Supplier<LogReader> logReaders,
+      Supplier<FinalityReader> finalityReaders,
+      ParallelPreVerifier verifiers,
+      @Nullable ReplicaSnapshots snapshots,
+      int snapshotEveryBlocks) {
+    this.snapshots = snapshots;
+    this.snapshotEveryBlocks = snapshotEveryBlocks;
     this.genesis = genesis;
     this.shard = shard;
     this.logReaders = logReaders;
@@ -141,7 +163,12 @@ public final class CertifiedReplica implements Runnable {
    */
   public Optional<Outcome> outcome(String instructionId) {
     synchronized (lock) {
-      return Optional.ofNullable(outcomes.get(instructionId));
+      Outcome recent = outcomes.get(instructionId);
+      // After a restore from a snapshot, earlier ids are known while the engine remembers them.
+      // The engine may hold a block that is not certified yet: only offsets a certificate covers.
+      return recent != null
+          ? Optional.of(recent)
+          : engine.rememberedOutcome(instructionId).filter(o -> o.offset() <= certifiedOffset);
     }
   }
 
@@ -198,14 +225,11 @@ public final class CertifiedReplica implements Runnable {
   }
 
   private void follow() throws InterruptedException {
-    synchronized (lock) {
-      engine = new Engine(genesis, Rules.DEFAULT, shard);
-      certifiedHeight = 0;
-    }
+    long from = restore();
     Map<Long, byte[]> finalized = new HashMap<>();
     try (LogReader logReader = logReaders.get();
         FinalityReader finalityReader = finalityReaders.get()) {
-      logReader.seek(0);
+      logReader.seek(from);
       ArrayDeque<LogRecord> pending = new ArrayDeque<>();
       ArrayDeque<PreVerified> verified = new ArrayDeque<>();
       while (!stopping && halted == null) {
@@ -232,11 +256,72 @@ public final class CertifiedReplica implements Runnable {
             for (Consumer<BlockResult> listener : listeners) {
               listener.accept(block.get());
             }
+            maybeSnapshot(block.get().header());
           }
         }
         readFinality(finalityReader, finalized);
       }
     }
+  }
+
+  /**
+   * Starts the engine from the newest readable snapshot, or from genesis.
+   *
+   * @return the log offset to read from
+   */
+  private long restore() {
+    Optional<ReplicaSnapshots.Stored> stored =
+        snapshots == null ? Optional.empty() : snapshots.load();
+    synchronized (lock) {
+      engine = new Engine(genesis, Rules.DEFAULT, shard);
+      certifiedHeight = 0;
+      certifiedOffset = -1;
+      if (stored.isPresent()) {
+        try {
+          engine = Engine.restore(genesis, Rules.DEFAULT, stored.get().engine());
+          certifiedHeight = stored.get().height();
+          certifiedOffset = stored.get().certifiedOffset();
+          startedFromHeight = certifiedHeight;
+          log.info("replica restored at certified height {}", certifiedHeight);
+          return stored.get().nextOffset();
+        } catch (RuntimeException e) {
+          log.warn("the snapshot does not restore; replaying from the start", e);
+          engine = new Engine(genesis, Rules.DEFAULT, shard);
+        }
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * Every {@code snapshotEveryBlocks} certified blocks, a snapshot of the engine as certified at
+   * {@code header} (the block just closed, nothing of the next one offered yet), written in the
+   * background. Only this thread changes the engine, so reading it here needs no lock.
+   */
+  private void maybeSnapshot(BlockHeader header) {
+    ReplicaSnapshots store = snapshots;
+    if (store == null || snapshotEveryBlocks <= 0 || header.height() % snapshotEveryBlocks != 0) {
+      return;
+    }
+    ReplicaSnapshots.Stored snapshot =
+        new ReplicaSnapshots.Stored(
+            header.height(), header.lastOffset(), header.lastOffset() + 1, engine.snapshot());
+    snapshotWriter.submit(
+        "the replica snapshot at height " + header.height(),
+        () -> {
+          store.save(snapshot);
+          snapshotHeight = snapshot.height();
+        });
+  }
+
+  /** The certified height this replica last restored from a snapshot; 0 if it replayed. */
+  public long startedFromHeight() {
+    return startedFromHeight;
+  }
+
+  /** The height of the newest snapshot stored; 0 before the first. */
+  public long snapshotHeight() {
+    return snapshotHeight;
   }
 
   /** Holds the directory at the previous height until {@code header} is certified. */

@@ -20,6 +20,9 @@ import org.springframework.util.unit.DataSize;
  * @param ledgerUrl a ledger replica's base URL, where receipts' parts are fetched (and checked)
  * @param batchMax the most instructions in one batch submission
  * @param backlogMax records written here and not yet certified, beyond which submissions get 429
+ * @param snapshotDir where the replica keeps its newest snapshot (a cache); empty: none, replay the
+ *     log from the start at every start
+ * @param snapshotEveryBlocks how many certified blocks between the replica's snapshots
  */
 @ConfigurationProperties("tally.gateway")
 public record GatewayProperties(
@@ -33,4 +36,6 @@ public record GatewayProperties(
     Duration sendTimeout,
     URI ledgerUrl,
     int batchMax,
-    long backlogMax) {}
+    long backlogMax,
+    String snapshotDir,
+    int snapshotEveryBlocks) {}

@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param logTopic the log topic ({@code tally.log})
  * @param finalizedTopic the finality events ({@code tally.finalized}) the directory follows
  * @param sendTimeout how long a publish may wait for the broker's acknowledgement
+ * @param snapshotDir where the directory's replica keeps its newest snapshot (a cache); empty:
+ *     none, replay the log from the start at every start
+ * @param snapshotEveryBlocks how many certified blocks between the replica's snapshots
  */
 @ConfigurationProperties("tally.identity")
 public record IdentityProperties(
@@ -23,4 +26,6 @@ public record IdentityProperties(
     int shard,
     String logTopic,
     String finalizedTopic,
-    Duration sendTimeout) {}
+    Duration sendTimeout,
+    String snapshotDir,
+    int snapshotEveryBlocks) {}

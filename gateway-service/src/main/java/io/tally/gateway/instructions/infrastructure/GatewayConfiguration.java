@@ -17,7 +17,9 @@ import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.ParallelPreVerifier;
+import io.tally.service.ReplicaSnapshots;
 import io.tally.service.TallyTopics;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -81,7 +83,11 @@ class GatewayConfiguration {
             new KafkaFinalityReader(
                 consumers.createConsumer(null, clientId, "-finalized"),
                 properties.finalizedTopic()),
-        new ParallelPreVerifier(replicaVerifiers));
+        new ParallelPreVerifier(replicaVerifiers),
+        properties.snapshotDir().isBlank()
+            ? null
+            : new ReplicaSnapshots(Path.of(properties.snapshotDir()), genesis.hash()),
+        properties.snapshotEveryBlocks());
   }
 
   @Bean

@@ -17,7 +17,9 @@ import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.OutboxRelay;
 import io.tally.service.ParallelPreVerifier;
+import io.tally.service.ReplicaSnapshots;
 import io.tally.service.TallyTopics;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -122,7 +124,11 @@ class IdentityConfiguration {
             new KafkaFinalityReader(
                 consumers.createConsumer(null, clientId, "-finalized"),
                 properties.finalizedTopic()),
-        new ParallelPreVerifier(directoryVerifiers));
+        new ParallelPreVerifier(directoryVerifiers),
+        properties.snapshotDir().isBlank()
+            ? null
+            : new ReplicaSnapshots(Path.of(properties.snapshotDir()), genesis.hash()),
+        properties.snapshotEveryBlocks());
   }
 
   @Bean
