@@ -12,14 +12,10 @@ import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.token.AccessToken;
 import io.tally.service.CertifiedReplica;
 import io.tally.service.GenesisKeys;
-import io.tally.service.KafkaFinalityReader;
-import io.tally.service.KafkaLogReader;
+import io.tally.service.KafkaReplicas;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
-import io.tally.service.ParallelPreVerifier;
-import io.tally.service.ReplicaSnapshots;
 import io.tally.service.TallyTopics;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -70,23 +66,15 @@ class GatewayConfiguration {
             KafkaSettings.consumer(bootstrapServers),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
-    String clientId = properties.instanceId();
-    return new CertifiedReplica(
+    return KafkaReplicas.certified(
         genesis,
         properties.shard(),
-        () ->
-            new KafkaLogReader(
-                consumers.createConsumer(null, clientId, "-log"),
-                properties.logTopic(),
-                properties.shard()),
-        () ->
-            new KafkaFinalityReader(
-                consumers.createConsumer(null, clientId, "-finalized"),
-                properties.finalizedTopic()),
-        new ParallelPreVerifier(replicaVerifiers),
-        properties.snapshotDir().isBlank()
-            ? null
-            : new ReplicaSnapshots(Path.of(properties.snapshotDir()), genesis.hash()),
+        consumers,
+        properties.instanceId(),
+        properties.logTopic(),
+        properties.finalizedTopic(),
+        replicaVerifiers,
+        properties.snapshotDir(),
         properties.snapshotEveryBlocks());
   }
 

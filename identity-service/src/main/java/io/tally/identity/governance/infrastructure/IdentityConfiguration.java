@@ -11,15 +11,11 @@ import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.service.CertifiedReplica;
 import io.tally.service.GenesisKeys;
-import io.tally.service.KafkaFinalityReader;
-import io.tally.service.KafkaLogReader;
+import io.tally.service.KafkaReplicas;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.OutboxRelay;
-import io.tally.service.ParallelPreVerifier;
-import io.tally.service.ReplicaSnapshots;
 import io.tally.service.TallyTopics;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -111,23 +107,15 @@ class IdentityConfiguration {
       Genesis genesis,
       DefaultKafkaConsumerFactory<byte[], byte[]> consumers,
       ExecutorService directoryVerifiers) {
-    String clientId = properties.instanceId();
-    return new CertifiedReplica(
+    return KafkaReplicas.certified(
         genesis,
         properties.shard(),
-        () ->
-            new KafkaLogReader(
-                consumers.createConsumer(null, clientId, "-log"),
-                properties.logTopic(),
-                properties.shard()),
-        () ->
-            new KafkaFinalityReader(
-                consumers.createConsumer(null, clientId, "-finalized"),
-                properties.finalizedTopic()),
-        new ParallelPreVerifier(directoryVerifiers),
-        properties.snapshotDir().isBlank()
-            ? null
-            : new ReplicaSnapshots(Path.of(properties.snapshotDir()), genesis.hash()),
+        consumers,
+        properties.instanceId(),
+        properties.logTopic(),
+        properties.finalizedTopic(),
+        directoryVerifiers,
+        properties.snapshotDir(),
         properties.snapshotEveryBlocks());
   }
 
