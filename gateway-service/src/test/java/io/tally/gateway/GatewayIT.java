@@ -197,6 +197,16 @@ class GatewayIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Submits a settlement of {@code amount} from a-eur to b-eur under {@code id}, signed by bank-a.
+   */
+  static HttpResponse<String> submitSettlement(String id, long amount) throws Exception {
+    return submit(
+        signed(
+            net.settle(id, TestNetwork.leg("a-eur", "b-eur", "EUR", amount)), TestNetwork.BANK_A),
+        "application/json");
+  }
+
   static HttpResponse<String> post(String path, byte[] body, String contentType) throws Exception {
     return http.send(
         HttpRequest.newBuilder(uri(path))
@@ -346,14 +356,7 @@ class GatewayIT {
     assertThat(stream.statusCode()).isEqualTo(200);
     net.now = System.currentTimeMillis();
     String id = net.id();
-    assertThat(
-            submit(
-                    signed(
-                        net.settle(id, TestNetwork.leg("a-eur", "b-eur", "EUR", 7)),
-                        TestNetwork.BANK_A),
-                    "application/json")
-                .statusCode())
-        .isEqualTo(202);
+    assertThat(submitSettlement(id, 7).statusCode()).isEqualTo(202);
     java.util.concurrent.CompletableFuture<String> event =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () ->
@@ -618,14 +621,7 @@ class GatewayIT {
 
     // The network keeps settling afterwards.
     String after = net.id();
-    assertThat(
-            submit(
-                    signed(
-                        net.settle(after, TestNetwork.leg("a-eur", "b-eur", "EUR", 2)),
-                        TestNetwork.BANK_A),
-                    "application/json")
-                .statusCode())
-        .isEqualTo(202);
+    assertThat(submitSettlement(after, 2).statusCode()).isEqualTo(202);
     assertThat(finalCode(after)).isEqualTo("ACCEPTED");
   }
 
@@ -634,14 +630,7 @@ class GatewayIT {
   void aRestartedGatewayResumesFromItsSnapshotAndStillKnowsWhatIsFinal() throws Exception {
     net.now = System.currentTimeMillis();
     String before = net.id();
-    assertThat(
-            submit(
-                    signed(
-                        net.settle(before, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
-                        TestNetwork.BANK_A),
-                    "application/json")
-                .statusCode())
-        .isEqualTo(202);
+    assertThat(submitSettlement(before, 1).statusCode()).isEqualTo(202);
     assertThat(finalCode(before)).isEqualTo("ACCEPTED");
     CertifiedReplica replica = gateway.getBean(CertifiedReplica.class);
     long height = replica.certifiedHeight();
@@ -659,14 +648,7 @@ class GatewayIT {
     assertThat(restarted.startedFromHeight()).isGreaterThanOrEqualTo(height);
     assertThat(finalCode(before)).isEqualTo("ACCEPTED");
     String after = net.id();
-    assertThat(
-            submit(
-                    signed(
-                        net.settle(after, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
-                        TestNetwork.BANK_A),
-                    "application/json")
-                .statusCode())
-        .isEqualTo(202);
+    assertThat(submitSettlement(after, 1).statusCode()).isEqualTo(202);
     assertThat(finalCode(after)).isEqualTo("ACCEPTED");
   }
 }
