@@ -11,6 +11,7 @@ import io.tally.protocol.codec.JsonObject;
 import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.codec.Sha256;
 import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.ProducerSequences;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.jws.GeneralJws;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,15 +116,13 @@ public final class Engine {
     long time = record.logTime();
     Envelope envelope;
     try {
-      envelope = Envelope.open(value, genesis.instances());
+      envelope = Envelope.parse(value, genesis.instances());
+      if (envelope.type() != EnvelopeType.INSTRUCTION
+          && envelope.type() != EnvelopeType.GOVERNANCE) {
+        envelope.verifySeal(genesis.instances()); // a cut ends its segment: nothing vouches for it
+      }
     } catch (VerificationException e) {
-      Code code =
-          switch (e.reason()) {
-            case SIGNER_UNKNOWN -> Code.PRODUCER_UNKNOWN;
-            case SIGNATURE_INVALID -> Code.SIGNATURE_INVALID;
-            default -> Code.MALFORMED;
-          };
-      return PreVerified.refused(offset, time, entryHash, code);
+      return PreVerified.refused(offset, time, entryHash, sealCode(e.reason()));
     }
     byte[] body = envelope.body();
     switch (envelope.type()) {
@@ -141,7 +141,8 @@ public final class Engine {
             Code.ACCEPTED,
             cut == null ? Code.MALFORMED : Code.ACCEPTED,
             List.of(),
-            null);
+            null,
+            false);
       }
       case INSTRUCTION, GOVERNANCE -> {
         return preVerifySigned(offset, time, entryHash, envelope, body);
@@ -160,7 +161,8 @@ public final class Engine {
             Code.TYPE_UNEXPECTED,
             Code.TYPE_UNEXPECTED,
             List.of(),
-            null);
+            null,
+            false);
       }
     }
   }
@@ -179,12 +181,7 @@ public final class Engine {
   private PreVerified preVerifySigned(
       long offset, long time, Hash entryHash, Envelope envelope, byte[] body) {
     return preVerifySigned(
-        offset,
-        time,
-        entryHash,
-        envelope,
-        envelope.type() == io.tally.protocol.envelope.EnvelopeType.GOVERNANCE,
-        body);
+        offset, time, entryHash, envelope, envelope.type() == EnvelopeType.GOVERNANCE, body);
   }
 
   private PreVerified preVerifySigned(
@@ -201,8 +198,8 @@ public final class Engine {
     } catch (VerificationException e) {
       Code code = e.reason() == Reason.UNPROTECTED_HEADER ? Code.MALFORMED : code(e.reason());
       return new PreVerified(
-          offset, time, entryHash, envelope, kind, null, 0, null, null, code, code, List.of(),
-          null);
+          offset, time, entryHash, envelope, kind, null, 0, null, null, code, code, List.of(), null,
+          true);
     }
     byte[] payload = jws.unverifiedPayload();
     Decoder.Decoded decoded = decoder.decode(payload, governance);
@@ -246,7 +243,16 @@ public final class Engine {
         signatureCode,
         decoded.code(),
         signers,
-        deferred);
+        deferred,
+        true);
+  }
+
+  private static Code sealCode(Reason reason) {
+    return switch (reason) {
+      case SIGNER_UNKNOWN -> Code.PRODUCER_UNKNOWN;
+      case SIGNATURE_INVALID -> Code.SIGNATURE_INVALID;
+      default -> Code.MALFORMED;
+    };
   }
 
   private static Code code(Reason reason) {
@@ -338,7 +344,13 @@ public final class Engine {
     }
     OpenBlock block = openBlock(entries.size());
     for (PreVerified entry : entries) {
-      applyEntry(block, entry);
+      block.segment.add(entry);
+      if (entry.kind == PreVerified.Kind.CUT) {
+        applySegment(block);
+      }
+    }
+    if (!block.segment.isEmpty()) {
+      applySegment(block);
     }
     return closeBlock();
   }
@@ -349,22 +361,84 @@ public final class Engine {
    * holds {@link Rules#blockEntriesMax()} records. Every validator and ledger feeding the same log
    * through this method closes the same blocks.
    *
+   * <p>Records are applied a segment at a time: a segment ends at a cut marker or at the block's
+   * last record, and its records' seals are admitted together (ADR 0011).
+   *
    * @return the closed block, or empty while the block is still open
    */
   public Optional<BlockResult> offer(PreVerified entry) {
     OpenBlock block = open != null ? open : openBlock(16);
-    Outcome outcome = applyEntry(block, entry);
-    boolean cut = entry.kind == PreVerified.Kind.CUT && outcome.code().accepted();
-    if (cut || block.outcomes.size() >= rules.blockEntriesMax()) {
+    block.segment.add(entry);
+    boolean cutMarker = entry.kind == PreVerified.Kind.CUT;
+    if (!cutMarker && block.outcomes.size() + block.segment.size() < rules.blockEntriesMax()) {
+      return Optional.empty();
+    }
+    Outcome last = applySegment(block);
+    if ((cutMarker && last.code().accepted()) || block.outcomes.size() >= rules.blockEntriesMax()) {
       return Optional.of(closeBlock());
     }
     return Optional.empty();
   }
 
-  /** Records applied to the block that {@link #offer} has open (0 when none is). */
+  /** Records offered to the block that {@link #offer} has open (0 when none is). */
   public int openBlockSize() {
-    return open == null ? 0 : open.outcomes.size();
+    return open == null ? 0 : open.outcomes.size() + open.segment.size();
   }
+
+  /** Admits the seals of the block's pending segment, applies its records; the last outcome. */
+  private Outcome applySegment(OpenBlock block) {
+    List<PreVerified> segment = block.segment;
+    admitSeals(segment);
+    @Nullable Outcome last = null;
+    for (PreVerified entry : segment) {
+      last = applyEntry(block, entry);
+    }
+    segment.clear();
+    if (last == null) {
+      throw new IllegalStateException("an empty segment");
+    }
+    return last;
+  }
+
+  /**
+   * The network's rule for envelope seals (ADR 0011): a record is authentic when its signature
+   * verifies, or when a later authentic record of the same segment names its exact bytes as {@code
+   * prev} with the same producer, epoch and the next sequence number (its producer signed their
+   * hash). Walking the segment backwards, each producer's last record is checked and vouches for
+   * the chain before it, so an honest producer costs one verification per segment instead of one
+   * per record. A record that is neither is refused as {@link Code#SIGNATURE_INVALID}, as a direct
+   * check would refuse it.
+   */
+  private void admitSeals(List<PreVerified> segment) {
+    Set<Link> vouched = new HashSet<>();
+    for (int i = segment.size() - 1; i >= 0; i--) {
+      PreVerified entry = segment.get(i);
+      Envelope envelope = entry.envelope;
+      if (envelope == null) {
+        continue;
+      }
+      if (entry.sealPending
+          && !vouched.contains(
+              new Link(envelope.producer(), envelope.epoch(), envelope.seq(), envelope.hash()))) {
+        try {
+          envelope.verifySeal(genesis.instances());
+        } catch (VerificationException e) {
+          segment.set(
+              i,
+              PreVerified.refused(
+                  entry.offset, entry.logTime, entry.entryHash, sealCode(e.reason())));
+          continue;
+        }
+      }
+      if (envelope.seq() > 0) {
+        vouched.add(
+            new Link(envelope.producer(), envelope.epoch(), envelope.seq() - 1, envelope.prev()));
+      }
+    }
+  }
+
+  /** One producer's record as the next record of its chain names it. */
+  private record Link(String producer, long epoch, long seq, Hash hash) {}
 
   /** The block being applied. */
   private static final class OpenBlock {
@@ -374,6 +448,7 @@ public final class Engine {
     boolean cutSeen;
     final List<Outcome> outcomes;
     final List<Hash> entryLeaves;
+    final List<PreVerified> segment = new ArrayList<>();
     final List<SequenceAnomaly> anomalies = new ArrayList<>();
     final List<Posting> postings = new ArrayList<>();
     final List<AccountView> changedAccounts = new ArrayList<>();

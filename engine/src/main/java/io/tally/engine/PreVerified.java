@@ -45,6 +45,13 @@ public final class PreVerified {
   /** Set when a signature named a key unknown at pre-verification: verified again in apply. */
   final @Nullable GeneralJws deferred;
 
+  /**
+   * Whether the envelope's seal is still unchecked: the engine admits it when the record is
+   * applied, through a later record of the same producer in the segment that names its hash, or by
+   * checking the signature (ADR 0011).
+   */
+  final boolean sealPending;
+
   PreVerified(
       long offset,
       long logTime,
@@ -58,7 +65,8 @@ public final class PreVerified {
       Code signatureCode,
       Code contentCode,
       List<String> signerKeyIds,
-      @Nullable GeneralJws deferred) {
+      @Nullable GeneralJws deferred,
+      boolean sealPending) {
     this.offset = offset;
     this.logTime = logTime;
     this.entryHash = entryHash;
@@ -72,12 +80,13 @@ public final class PreVerified {
     this.contentCode = contentCode;
     this.signerKeyIds = List.copyOf(signerKeyIds);
     this.deferred = deferred;
+    this.sealPending = sealPending && envelope != null;
   }
 
   static PreVerified refused(long offset, long logTime, Hash entryHash, Code code) {
     return new PreVerified(
         offset, logTime, entryHash, null, Kind.NONE, null, 0, null, null, code, code, List.of(),
-        null);
+        null, false);
   }
 
   public long offset() {

@@ -14,8 +14,8 @@ import io.tally.protocol.genesis.Committee;
 import io.tally.protocol.genesis.Member;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.JwsType;
-import io.tally.protocol.jws.VerifiedJws;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.protocol.keys.VerificationKey;
 import java.util.Set;
 
 /**
@@ -103,21 +103,40 @@ public final class Envelope {
    */
   public static Envelope open(byte[] recordValue, Committee instances)
       throws VerificationException {
+    Envelope envelope = parse(recordValue, instances);
+    envelope.verifySeal(instances);
+    return envelope;
+  }
+
+  /**
+   * Reads a Kafka record value like {@link #open} but leaves the Ed25519 check of the seal to
+   * {@link #verifySeal}: for readers that may authenticate the exact bytes through a later record
+   * of the same producer, whose signed {@code prev} is their hash (ADR 0011). The key id must still
+   * name an instance key of the producer the envelope names. When the payload is unreadable or
+   * names another producer, the seal is checked first, so a forged record fails as {@link
+   * Reason#SIGNATURE_INVALID} exactly as with {@link #open}.
+   *
+   * @throws VerificationException as {@link #open}, except a bad signature on a readable payload
+   */
+  public static Envelope parse(byte[] recordValue, Committee instances)
+      throws VerificationException {
     CompactJws jws = CompactJws.parse(recordValue);
-    VerifiedJws verified = jws.verify(JwsType.ENVELOPE, instances);
+    VerificationKey key = jws.namedKey(JwsType.ENVELOPE, instances);
     try {
       JsonObject json =
-          JsonReader.parseObject(verified.payload(), Limits.JSON_DEPTH_MAX).requireOnly(MEMBERS);
+          JsonReader.parseObject(jws.unverifiedPayload(), Limits.JSON_DEPTH_MAX)
+              .requireOnly(MEMBERS);
       EnvelopeType type =
           EnvelopeType.fromWireName(json.string("type"))
               .orElseThrow(() -> new JsonException("unknown envelope type"));
       String producer = json.string("producer");
       String signerId =
           instances
-              .memberByKeyId(verified.signers().get(0).keyId())
+              .memberByKeyId(key.keyId())
               .map(Member::id)
               .orElseThrow(() -> new AssertionError("resolved key without its member"));
       if (!signerId.equals(producer)) {
+        jws.verify(JwsType.ENVELOPE, instances);
         throw new VerificationException(
             Reason.SIGNER_UNKNOWN, "key of " + signerId + " signs as producer " + producer);
       }
@@ -130,8 +149,19 @@ public final class Envelope {
       byte[] body = Base64Url.decode(json.string("body"));
       return new Envelope(type, producer, epoch, seq, prev, body, jws);
     } catch (JsonException | IllegalArgumentException e) {
+      jws.verify(JwsType.ENVELOPE, instances);
       throw new VerificationException(Reason.MALFORMED, "envelope: " + e.getMessage());
     }
+  }
+
+  /**
+   * Checks the seal of an envelope read with {@link #parse}: the Ed25519 signature of its key over
+   * the bytes as received.
+   *
+   * @throws VerificationException {@link Reason#SIGNATURE_INVALID}
+   */
+  public void verifySeal(Committee instances) throws VerificationException {
+    jws.verify(JwsType.ENVELOPE, instances);
   }
 
   public EnvelopeType type() {

@@ -113,14 +113,27 @@ public final class CompactJws {
    *     {@link Reason#SIGNER_UNKNOWN} or {@link Reason#SIGNATURE_INVALID}
    */
   public VerifiedJws verify(JwsType expected, KeyResolver trusted) throws VerificationException {
-    String keyId = header.requireKeyIdAndType(expected);
-    VerificationKey key =
-        trusted
-            .find(keyId)
-            .orElseThrow(
-                () -> new VerificationException(Reason.SIGNER_UNKNOWN, "unknown key " + keyId));
+    VerificationKey key = namedKey(expected, trusted);
     key.verify(ascii, 0, payloadEnd, signature);
     return new VerifiedJws(expected, payload, List.of(key));
+  }
+
+  /**
+   * The key among {@code trusted} that the {@code kid} names, for an object of kind {@code
+   * expected}, without checking the signature: for a reader that authenticates these exact bytes
+   * another way (an engine admitting log records through their producer's hash chain, ADR 0011) or
+   * checks them later with {@link #verify}.
+   *
+   * @throws VerificationException {@link Reason#TYPE_MISMATCH}, {@link Reason#KEY_ID_MISSING} or
+   *     {@link Reason#SIGNER_UNKNOWN}
+   */
+  public VerificationKey namedKey(JwsType expected, KeyResolver trusted)
+      throws VerificationException {
+    String keyId = header.requireKeyIdAndType(expected);
+    return trusted
+        .find(keyId)
+        .orElseThrow(
+            () -> new VerificationException(Reason.SIGNER_UNKNOWN, "unknown key " + keyId));
   }
 
   public ProtectedHeader header() {

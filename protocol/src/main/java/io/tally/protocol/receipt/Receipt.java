@@ -151,8 +151,14 @@ public record Receipt(
    * Verifies the receipt against a genesis: the block header belongs to this network; at least
    * {@code q} distinct validators of the genesis signed exactly that header; the record is leaf
    * {@code index} of its {@code entries} root and the outcome is the same leaf of its {@code
-   * results} root; the record is an envelope sealed by an instance of the genesis and carries an
-   * instruction with this id; the outcome is for this id.
+   * results} root; the record is an envelope naming an instance of the genesis as its producer,
+   * with that instance's key id, and carries an instruction with this id; the outcome is for this
+   * id.
+   *
+   * <p>The envelope's own signature is not checked: the network admits a record through its
+   * producer's signature or through the producer's hash chain (ADR 0011), which a receipt does not
+   * carry, and the certificate already says that a quorum admitted it. Any changed byte of the
+   * record changes its leaf and fails the inclusion proof.
    *
    * <p>The participants' signatures on the instruction are not checked here: their keys live in the
    * directory, not in the genesis. The certificate covers them: every validator verified them
@@ -176,7 +182,7 @@ public record Receipt(
       throw new VerificationException(
           Reason.PROOF_INVALID, "tree size differs from the block's entry count");
     }
-    Envelope envelope = Envelope.open(record, genesis.instances());
+    Envelope envelope = Envelope.parse(record, genesis.instances());
     if (envelope.type() != EnvelopeType.INSTRUCTION) {
       throw new VerificationException(
           Reason.MALFORMED, "the record is a " + envelope.type() + ", not an instruction");
