@@ -55,6 +55,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Engine {
 
+  /** Early-checked instructions remembered per generation ({@link EarlyChecks}). */
+  private static final int EARLY_CHECKS_GENERATION = 32_768;
+
   private final Genesis genesis;
   private final Rules rules;
   private final int shard;
@@ -71,6 +74,7 @@ public final class Engine {
   private final HashMap<String, Participant> participants = new HashMap<>();
   private final HashMap<String, String> keyOwners = new HashMap<>();
   private final ConcurrentHashMap<String, VerificationKey> keyDirectory = new ConcurrentHashMap<>();
+  private final EarlyChecks earlyChecks = new EarlyChecks(EARLY_CHECKS_GENERATION);
   private final HashMap<String, Asset> assets = new HashMap<>();
   private final HashMap<String, Account> accounts = new HashMap<>();
   private final ArrayList<Account> accountsBySeq = new ArrayList<>();
@@ -172,7 +176,8 @@ public final class Engine {
    * {@link #preVerify} makes them for the instruction inside an envelope: what a front door can
    * tell before it seals and writes the instruction, without sealing a probe envelope. The result's
    * offset and log time are 0; it is for {@link PreVerified#earlyCode()} and the ids, never for
-   * {@link #offer}.
+   * {@link #offer}. When every signature verified, the engine remembers the bytes for a while, and
+   * {@link #preVerify} of a record carrying the same bytes does not verify them again.
    */
   public PreVerified preVerifyInstruction(byte[] instruction) {
     return preVerifySigned(0, 0, MerkleTree.leafHash(instruction), null, false, instruction);
@@ -221,7 +226,7 @@ public final class Engine {
           signatureCode = Code.KEY_POSSESSION_UNPROVEN;
         }
       } else {
-        signers = keyIds(jws.verify(JwsType.INSTRUCTION, withIntroduced(directory(), introduced)));
+        signers = instructionSigners(jws, body, envelope == null, introduced);
       }
     } catch (VerificationException e) {
       if (!governance && e.reason() == Reason.SIGNER_UNKNOWN) {
@@ -245,6 +250,29 @@ public final class Engine {
         signers,
         deferred,
         true);
+  }
+
+  /**
+   * The key ids whose signatures on an instruction verify. An early check (no envelope) remembers
+   * them; a record from the log with the same bytes reuses them ({@link EarlyChecks}).
+   */
+  private List<String> instructionSigners(
+      GeneralJws jws, byte[] body, boolean early, List<VerificationKey> introduced)
+      throws VerificationException {
+    if (!early && earlyChecks.isEmpty()) {
+      return keyIds(jws.verify(JwsType.INSTRUCTION, withIntroduced(directory(), introduced)));
+    }
+    Hash bytes = Sha256.of(body);
+    @Nullable List<String> known = early ? null : earlyChecks.signers(bytes);
+    if (known != null) {
+      return known;
+    }
+    List<String> signers =
+        keyIds(jws.verify(JwsType.INSTRUCTION, withIntroduced(directory(), introduced)));
+    if (early) {
+      earlyChecks.add(bytes, signers);
+    }
+    return signers;
   }
 
   private static Code sealCode(Reason reason) {

@@ -32,6 +32,14 @@ class BareInstructionChecksTest {
     return GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(key)).toBytes();
   }
 
+  /** {@code instruction} with one character of its signature changed. */
+  static byte[] forged(byte[] instruction) {
+    String text = new String(instruction, StandardCharsets.US_ASCII);
+    int at = text.indexOf("\"signature\":\"") + 20;
+    return (text.substring(0, at) + (text.charAt(at) == 'A' ? 'B' : 'A') + text.substring(at + 1))
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
   void agree(byte[] instruction, Code expected) {
     PreVerified bare = engine.preVerifyInstruction(instruction);
     PreVerified sealed = engine.preVerify(net.gatewayRecord(EnvelopeType.INSTRUCTION, instruction));
@@ -53,17 +61,29 @@ class BareInstructionChecksTest {
   @Test
   void badSignaturesUnknownSignersAndBadContentGetTheSameCodes() {
     byte[] good = signed(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 1)), BANK_A);
-    String text = new String(good, StandardCharsets.US_ASCII);
-    int at = text.indexOf("\"signature\":\"") + 20;
-    byte[] forged =
-        (text.substring(0, at) + (text.charAt(at) == 'A' ? 'B' : 'A') + text.substring(at + 1))
-            .getBytes(StandardCharsets.US_ASCII);
-    agree(forged, Code.SIGNATURE_INVALID);
+    agree(forged(good), Code.SIGNATURE_INVALID);
     agree(
         signed(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 1)), BANK_C), Code.SIGNER_UNKNOWN);
     agree(
         signed(net.settle(net.id(), new TestNetwork.Leg("a-eur", "b-eur", "EUR", "0")), BANK_A),
         Code.AMOUNT_INVALID);
     agree("not json".getBytes(StandardCharsets.UTF_8), Code.MALFORMED);
+  }
+
+  @Test
+  void aRecordFromTheLogIsJudgedOnItsOwnBytesAfterEarlyChecks() {
+    byte[] good = signed(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 5)), BANK_A);
+    assertThat(engine.preVerifyInstruction(good).earlyCode()).isEqualTo(Code.ACCEPTED);
+
+    BlockResult block =
+        engine.execute(
+            List.of(
+                net.gatewayRecord(EnvelopeType.INSTRUCTION, forged(good)),
+                net.gatewayRecord(EnvelopeType.INSTRUCTION, good)));
+
+    assertThat(block.outcomes())
+        .extracting(Outcome::code)
+        .containsExactly(Code.SIGNATURE_INVALID, Code.ACCEPTED);
+    assertThat(engine.account("b-eur").orElseThrow().postedBalance()).isEqualTo(5);
   }
 }
