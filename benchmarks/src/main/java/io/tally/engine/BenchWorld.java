@@ -87,7 +87,8 @@ final class BenchWorld {
         Code.ACCEPTED,
         Code.ACCEPTED,
         List.of(keyIds),
-        null);
+        null,
+        false);
   }
 
   /** A block of {@code size} settlements of 1 minor unit with {@code legs} legs each (1 or 2). */
