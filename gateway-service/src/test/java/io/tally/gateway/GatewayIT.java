@@ -2,6 +2,9 @@ package io.tally.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 
 import io.tally.engine.LogRecord;
 import io.tally.engine.TestNetwork;
@@ -41,6 +44,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
+import org.springframework.test.web.servlet.result.MockMvcResultMatchers;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -650,5 +659,31 @@ class GatewayIT {
     String after = net.id();
     assertThat(submitSettlement(after, 1).statusCode()).isEqualTo(202);
     assertThat(finalCode(after)).isEqualTo("ACCEPTED");
+  }
+
+  @Test
+  @Order(4)
+  void aSubmissionWaitingForFinalityHoldsNoRequestThread() throws Exception {
+    net.now = System.currentTimeMillis();
+    MockMvc mvc = MockMvcBuilders.webAppContextSetup((WebApplicationContext) gateway).build();
+    String id = net.id();
+
+    MvcResult waiting =
+        mvc.perform(
+                MockMvcRequestBuilders.post("/v1/instructions")
+                    .contentType("application/jose+json")
+                    .header("Prefer", "wait=20, return=minimal")
+                    .content(
+                        signed(
+                            net.settle(id, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                            TestNetwork.BANK_A)))
+            .andExpect(request().asyncStarted())
+            .andReturn();
+
+    mvc.perform(asyncDispatch(waiting))
+        .andExpect(MockMvcResultMatchers.status().isOk())
+        .andExpect(jsonPath("$.id").value(id))
+        .andExpect(jsonPath("$.code").value("ACCEPTED"))
+        .andExpect(jsonPath("$.receipt").doesNotExist());
   }
 }

@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Requests waiting for an instruction to become final ({@code Prefer: wait}), woken by the
@@ -27,29 +25,21 @@ public final class FinalityWaiters {
   }
 
   /**
-   * The instruction's certified outcome, waiting up to {@code wait} for it.
-   *
-   * @throws InterruptedException if the waiting thread is interrupted
+   * The instruction's certified outcome once a certified block holds it, or empty when {@code wait}
+   * passes first. Nothing blocks: the future completes on the replica's thread (keep what follows
+   * it short, or hand it to an executor) or on the JDK's timer.
    */
-  public Optional<Outcome> await(String instructionId, Duration wait) throws InterruptedException {
+  public CompletableFuture<Optional<Outcome>> whenFinal(String instructionId, Duration wait) {
     CompletableFuture<Outcome> future =
         waiting.computeIfAbsent(instructionId, id -> new CompletableFuture<>());
     // Registered first, then checked: a block certified in between is seen by one of the two.
-    Optional<Outcome> already = replica.outcome(instructionId);
-    if (already.isPresent()) {
-      future.complete(already.get());
-    }
-    try {
-      return Optional.of(future.get(wait.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (TimeoutException e) {
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a finality waiter failed", e);
-    } finally {
-      // Also after a timeout, so nothing accumulates. A second request waiting on the same id at
-      // that moment may then time out too and answer 202; its client asks the status again.
-      waiting.remove(instructionId, future);
-    }
+    replica.outcome(instructionId).ifPresent(future::complete);
+    return future
+        .thenApply(Optional::of)
+        .completeOnTimeout(Optional.empty(), wait.toNanos(), TimeUnit.NANOSECONDS)
+        // Also after a timeout, so nothing accumulates. A second request waiting on the same id at
+        // that moment may then time out too and answer 202; its client asks the status again.
+        .whenComplete((outcome, failure) -> waiting.remove(instructionId, future));
   }
 
   private void certified(BlockResult block) {

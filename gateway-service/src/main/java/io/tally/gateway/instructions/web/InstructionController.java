@@ -17,7 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Instructions: submit one, read its status. */
 @RestController
 @RequestMapping("/v1/instructions")
-class InstructionController {
+class InstructionController implements DisposableBean {
 
   /** An accepted submission: written to the log, not final yet. */
   record Accepted(String id, long offset, String status) {}
@@ -74,7 +80,7 @@ class InstructionController {
   /** How long a final answer waits for the ledger's parts of its receipt, within the wait. */
   static final Duration RECEIPT_WAIT_MAX = Duration.ofSeconds(2);
 
-  /** The longest wait a client may ask for: a request thread is held meanwhile. */
+  /** The longest wait a client may ask for (no request thread is held meanwhile). */
   static final Duration WAIT_MAX = Duration.ofSeconds(30);
 
   private final SubmitInstruction submit;
@@ -84,6 +90,23 @@ class InstructionController {
   private final int bodyMax;
   private final int batchMax;
   private final JsonMapper json = JsonMapper.builder().build();
+
+  /**
+   * Where answers to waiting submissions fetch their receipts from the ledger: a few threads and a
+   * bounded queue (a full queue answers without the receipt, as when the ledger is late).
+   */
+  private final ThreadPoolExecutor answers =
+      new ThreadPoolExecutor(
+          4,
+          4,
+          30,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(10_000),
+          runnable -> {
+            Thread thread = new Thread(runnable, "gateway-answers");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   InstructionController(
       SubmitInstruction submit,
@@ -108,37 +131,49 @@ class InstructionController {
    * when N seconds pass.
    */
   @PostMapping(consumes = {"application/json", "application/jose+json"})
-  ResponseEntity<?> submit(HttpServletRequest request)
+  CompletableFuture<ResponseEntity<?>> submit(HttpServletRequest request)
       throws IOException, Rejected, Backlog.Overloaded {
     SubmitInstruction.Submitted submitted = submit.submit(readBody(request));
-    Duration wait = preferredWait(request.getHeader("Prefer"));
-    long deadline = System.nanoTime() + wait.toNanos();
-    if (!wait.isZero()) {
-      Optional<Outcome> outcome;
-      try {
-        outcome = waiters.await(submitted.instructionId(), wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        outcome = Optional.empty();
-      }
-      if (outcome.isPresent()) {
-        return ResponseEntity.ok()
-            .header("Preference-Applied", "wait=" + wait.toSeconds())
-            .location(URI.create("/v1/instructions/" + submitted.instructionId()))
-            .body(
-                new Final(
-                    submitted.instructionId(),
-                    "FINAL",
-                    outcome.get().code().name(),
-                    outcome.get().offset(),
-                    replica.certifiedHeight(),
-                    minimal(request.getHeader("Prefer"))
-                        ? null
-                        : receiptBefore(
-                            submitted.instructionId(),
-                            Math.min(deadline, System.nanoTime() + RECEIPT_WAIT_MAX.toNanos()))));
-      }
+    String prefer = request.getHeader("Prefer");
+    Duration wait = preferredWait(prefer);
+    if (wait.isZero()) {
+      return CompletableFuture.completedFuture(accepted(submitted));
     }
+    // No request thread waits: the servlet request is asynchronous until the answer is ready.
+    long deadline = System.nanoTime() + wait.toNanos();
+    String id = submitted.instructionId();
+    return waiters
+        .whenFinal(id, wait)
+        .thenCompose(
+            outcome -> {
+              if (outcome.isEmpty()) {
+                return CompletableFuture.completedFuture(accepted(submitted));
+              }
+              CompletableFuture<Optional<ReceiptController.ReceiptResponse>> receipt =
+                  minimal(prefer)
+                      ? CompletableFuture.completedFuture(Optional.empty())
+                      : receiptBefore(
+                          id,
+                          Math.min(deadline, System.nanoTime() + RECEIPT_WAIT_MAX.toNanos()),
+                          10);
+              long asOfHeight = replica.certifiedHeight();
+              return receipt.thenApply(
+                  r ->
+                      ResponseEntity.ok()
+                          .header("Preference-Applied", "wait=" + wait.toSeconds())
+                          .location(URI.create("/v1/instructions/" + id))
+                          .body(
+                              new Final(
+                                  id,
+                                  "FINAL",
+                                  outcome.get().code().name(),
+                                  outcome.get().offset(),
+                                  asOfHeight,
+                                  r.orElse(null))));
+            });
+  }
+
+  private static ResponseEntity<?> accepted(SubmitInstruction.Submitted submitted) {
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/v1/instructions/" + submitted.instructionId()))
         .body(new Accepted(submitted.instructionId(), submitted.offset(), "SUBMITTED"));
@@ -242,25 +277,42 @@ class InstructionController {
    * deadline} ({@code System.nanoTime()}); null otherwise (then {@code GET .../receipt} has it
    * shortly).
    */
-  private ReceiptController.@Nullable ReceiptResponse receiptBefore(String id, long deadline) {
-    long pause = 10;
-    while (true) {
-      try {
-        return receipts.receipt(id);
-      } catch (ReceiptController.ReceiptUnavailable e) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          return null;
-        }
-        try {
-          Thread.sleep(Math.min(pause, left));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return null;
-        }
-        pause = Math.min(pause * 2, 200);
-      }
+  /**
+   * The verified receipt once the ledger has committed the block, asked again with growing pauses
+   * (10 ms doubling to 200 ms) until {@code deadline}; empty after it, or when the answer pool is
+   * full. Each attempt is a short call on the answer pool; no thread sleeps.
+   */
+  private CompletableFuture<Optional<ReceiptController.ReceiptResponse>> receiptBefore(
+      String id, long deadline, long pauseMillis) {
+    return CompletableFuture.supplyAsync(() -> receiptNow(id), answers)
+        .exceptionally(e -> Optional.empty())
+        .thenCompose(
+            receipt -> {
+              long left = (deadline - System.nanoTime()) / 1_000_000;
+              if (receipt.isPresent() || left <= 0) {
+                return CompletableFuture.completedFuture(receipt);
+              }
+              Executor later =
+                  CompletableFuture.delayedExecutor(
+                      Math.min(pauseMillis, left), TimeUnit.MILLISECONDS, answers);
+              return CompletableFuture.supplyAsync(() -> id, later)
+                  .thenCompose(
+                      same -> receiptBefore(same, deadline, Math.min(pauseMillis * 2, 200)))
+                  .exceptionally(e -> Optional.empty());
+            });
+  }
+
+  private Optional<ReceiptController.ReceiptResponse> receiptNow(String id) {
+    try {
+      return Optional.of(receipts.receipt(id));
+    } catch (ReceiptController.ReceiptUnavailable e) {
+      return Optional.empty();
     }
+  }
+
+  @Override
+  public void destroy() {
+    answers.shutdownNow();
   }
 
   /**
