@@ -162,7 +162,21 @@ public final class JsonReader {
 
   private String readString() throws JsonException {
     pos++; // opening quote
-    StringBuilder out = new StringBuilder();
+    int start = pos;
+    int end = start;
+    while (end < text.length()) {
+      char c = text.charAt(end);
+      if (c == '"') {
+        pos = end + 1; // no escape: the common case, taken without copying character by character
+        return checkSurrogates(text.substring(start, end));
+      }
+      if (c == '\\' || c < 0x20) {
+        break;
+      }
+      end++;
+    }
+    StringBuilder out = new StringBuilder(end - start + 16).append(text, start, end);
+    pos = end;
     while (true) {
       if (pos >= text.length()) {
         throw error("unterminated string");
