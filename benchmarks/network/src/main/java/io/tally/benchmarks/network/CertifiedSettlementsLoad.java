@@ -50,7 +50,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  */
 public final class CertifiedSettlementsLoad {
 
-  private static final Duration WARMUP = Duration.ofSeconds(10);
+  private static final Duration WARMUP = Duration.ofSeconds(20);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
   private static final int IDS_MAX = 2_000_000;
 
@@ -208,12 +208,15 @@ public final class CertifiedSettlementsLoad {
 
   private Phase saturate(Duration duration, int inflight) throws Exception {
     double rate = 200_000; // far above capacity: the in-flight bound paces the loop
-    List<byte[]> records = sign((int) Math.min(400_000, 2_500L * (duration.toSeconds() + 10)));
+    // Enough for 6,000/s over the warm-up and the phase: running out ends the run.
+    List<byte[]> records =
+        sign((int) Math.min(IDS_MAX / 2, 6_000L * (WARMUP.toSeconds() + duration.toSeconds() + 5)));
     return run(records, duration, inflight, rate);
   }
 
   private Phase pace(Duration duration, double perSecond) throws Exception {
-    List<byte[]> records = sign((int) (perSecond * (double) (duration.toSeconds() + 10)) + 1_000);
+    List<byte[]> records =
+        sign((int) (perSecond * (double) (WARMUP.toSeconds() + duration.toSeconds() + 5)) + 1_000);
     return run(records, duration, Integer.MAX_VALUE, perSecond);
   }
 

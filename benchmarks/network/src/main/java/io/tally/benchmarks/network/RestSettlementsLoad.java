@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RestSettlementsLoad {
 
-  private static final Duration WARMUP = Duration.ofSeconds(10);
+  private static final Duration WARMUP = Duration.ofSeconds(20);
   private static final int WAIT_SECONDS = 10;
 
   private final URI gateway;
