@@ -8,7 +8,6 @@ import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +44,7 @@ public final class Devstack {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path dir;
+  private final Ports ports = Ports.system();
   private final List<Service> services = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** A started service process and how to start it again. */
@@ -198,7 +198,7 @@ public final class Devstack {
 
   private void launch(String name, String mainClass, Map<String, String> properties)
       throws IOException {
-    int port = freePort();
+    int port = ports.next();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -318,12 +318,6 @@ public final class Devstack {
       }
     }
     System.out.println("devstack: stopped");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The value of {@code --name value} or {@code --name=value}. */
