@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -1172,10 +1173,20 @@ public final class Engine {
    * @throws IllegalStateException while a block opened by {@link #offer} is unfinished
    */
   public byte[] snapshot() {
+    return snapshotLater().get();
+  }
+
+  /**
+   * The same bytes as {@link #snapshot()} at this point, with most of the work (the remembered
+   * instruction ids: sorting, encoding, the checksum) left to whoever calls the supplier, on any
+   * thread and however much later: the state that changes from block to block is copied now. Lets a
+   * service's loop hand the expensive part of a snapshot to a background writer.
+   */
+  public Supplier<byte[]> snapshotLater() {
     if (open != null) {
       throw new IllegalStateException("snapshots are taken between blocks");
     }
-    return Snapshots.write(this);
+    return Snapshots.prepare(this);
   }
 
   /**

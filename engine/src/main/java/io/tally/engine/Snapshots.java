@@ -16,9 +16,11 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The snapshot format: the whole engine state as bytes, every collection sorted by id, followed by
@@ -44,6 +46,16 @@ final class Snapshots {
   private Snapshots() {}
 
   static byte[] write(Engine engine) {
+    return prepare(engine).get();
+  }
+
+  /**
+   * Writes everything but the remembered ids now, and keeps the remembered ids (immutable records)
+   * as they are now: the rest (sorting them by id, encoding, the checksum), the bulk of a busy
+   * network's snapshot, runs when the supplier is called, on any thread. The bytes are those {@link
+   * #write} gives at this point.
+   */
+  static Supplier<byte[]> prepare(Engine engine) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF(MAGIC);
@@ -82,9 +94,21 @@ final class Snapshots {
       for (Reservation reservation : reservations) {
         reservation.write(out);
       }
-      List<Remembered> remembered = Engine.sortedValues(engine.rememberedMap());
-      out.writeInt(remembered.size());
-      for (Remembered entry : remembered) {
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    Remembered[] remembered = engine.rememberedMap().values().toArray(new Remembered[0]);
+    return () -> finish(bytes, remembered);
+  }
+
+  private static byte[] finish(ByteArrayOutputStream head, Remembered[] remembered) {
+    Remembered[] sorted = remembered.clone();
+    Arrays.sort(sorted, Comparator.comparing(Remembered::id));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(head.size() + 80 * sorted.length);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      head.writeTo(out);
+      out.writeInt(sorted.length);
+      for (Remembered entry : sorted) {
         out.writeUTF(entry.id());
         out.write(entry.contentHash().toBytes());
         out.writeUTF(entry.code().name());

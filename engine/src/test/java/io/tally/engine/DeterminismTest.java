@@ -85,6 +85,28 @@ class DeterminismTest {
   }
 
   @Test
+  void aSnapshotFinishedLaterHoldsTheStateOfTheMomentItWasTaken() {
+    TestNetwork net = new TestNetwork();
+    Engine engine = new Engine(GENESIS, Rules.DEFAULT, 0);
+    engine.execute(net.world());
+    engine.execute(
+        List.of(net.instruction(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 3)), BANK_A)));
+    byte[] now = engine.snapshot();
+    java.util.function.Supplier<byte[]> later = engine.snapshotLater();
+
+    engine.execute(
+        List.of(
+            net.instruction(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 5)), BANK_A),
+            net.instruction(net.openAccount(net.id(), "a-eur-2", "bank-a", "EUR"), BANK_A)));
+
+    byte[] finished = later.get();
+    assertThat(finished).isEqualTo(now);
+    Engine restored = Engine.restore(GENESIS, Rules.DEFAULT, finished);
+    assertThat(restored.height()).isEqualTo(2);
+    assertThat(restored.rememberedIdCount()).isEqualTo(engine.rememberedIdCount() - 2);
+  }
+
+  @Test
   void emptyAndOversizedBlocksAreProgrammingErrors() {
     Engine engine = new Engine(GENESIS, new Rules(16, 2, 60_000, 60_000, 60_000, 4), 0);
     TestNetwork net = new TestNetwork();

@@ -493,7 +493,9 @@ class LedgerNetworkIT {
     JsonNode history = getJson("/v1/accounts/b-eur/postings?limit=10", 200).get("postings");
     assertThat(history.get(0).get("instructionId").asString()).isEqualTo(dvp);
     assertThat(getJson("/v1/blocks/1", 200).get("height").asLong()).isEqualTo(1);
-    assertThat(getJson("/v1/blocks?from=1&limit=2", 200).get("blocks").size()).isEqualTo(2);
+    // The world and the settlement may share block 1 or not: blocks 1..h are committed.
+    assertThat(getJson("/v1/blocks?from=1&limit=2", 200).get("blocks").size())
+        .isEqualTo((int) Math.min(2, header.height()));
 
     // Errors are Problem Details with a stable type.
     HttpResponse<String> missing = get("/v1/blocks/999999");

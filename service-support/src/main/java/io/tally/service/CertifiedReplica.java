@@ -303,14 +303,14 @@ public final class CertifiedReplica implements Runnable {
     if (store == null || snapshotEveryBlocks <= 0 || header.height() % snapshotEveryBlocks != 0) {
       return;
     }
-    ReplicaSnapshots.Stored snapshot =
-        new ReplicaSnapshots.Stored(
-            header.height(), header.lastOffset(), header.lastOffset() + 1, engine.snapshot());
+    Supplier<byte[]> state = engine.snapshotLater(); // finished on the writer's thread
     snapshotWriter.submit(
         "the replica snapshot at height " + header.height(),
         () -> {
-          store.save(snapshot);
-          snapshotHeight = snapshot.height();
+          store.save(
+              new ReplicaSnapshots.Stored(
+                  header.height(), header.lastOffset(), header.lastOffset() + 1, state.get()));
+          snapshotHeight = header.height();
         });
   }
 

@@ -60,9 +60,11 @@ public final class CommitCertifiedBlocks implements Runnable {
       Duration retryBackoffMax) {}
 
   /** A block computed here, waiting for its certificate. */
-  @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared
   private record Pending(
-      BlockResult block, List<LogRecord> records, long nextOffset, byte @Nullable [] snapshot) {}
+      BlockResult block,
+      List<LogRecord> records,
+      long nextOffset,
+      @Nullable Supplier<byte[]> snapshot) {}
 
   private final Genesis genesis;
   private final Rules rules;
@@ -168,9 +170,9 @@ public final class CommitCertifiedBlocks implements Runnable {
               if (height <= committed) {
                 checkCommitted(block.header());
               } else {
-                byte[] state =
+                Supplier<byte[]> state =
                     (height + settings.snapshotPhase()) % settings.snapshotEveryBlocks() == 0
-                        ? engine.snapshot()
+                        ? engine.snapshotLater()
                         : null;
                 pending.add(new Pending(block, records, batch.get(i).offset() + 1, state));
               }

@@ -6,6 +6,7 @@ import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Hash;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** The ledger's database, as the commit use case needs it. */
@@ -24,8 +25,9 @@ public interface LedgerStore {
    * One certified block and everything that goes with it into one transaction.
    *
    * @param records the log records of the block, in log order
-   * @param snapshot the engine state right after the block, or null when none is due; stored after
-   *     the block's transaction, possibly later (it is never needed for correctness)
+   * @param snapshot the engine state right after the block ({@code Engine.snapshotLater()}: the
+   *     bytes are finished when called), or null when none is due; stored after the block's
+   *     transaction, possibly later (it is never needed for correctness)
    * @param finalizedEvent the outbox payload
    */
   @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared
@@ -37,7 +39,7 @@ public interface LedgerStore {
       List<LogRecord> records,
       long logNextOffset,
       long votesNextOffset,
-      byte @Nullable [] snapshot,
+      @Nullable Supplier<byte[]> snapshot,
       byte[] finalizedEvent) {}
 
   /** Evidence of a Byzantine validator set or validator; kept for operators and auditors. */

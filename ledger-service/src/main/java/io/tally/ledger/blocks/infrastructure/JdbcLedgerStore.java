@@ -13,6 +13,7 @@ import io.tally.service.NewestOnlyWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -77,12 +78,13 @@ final class JdbcLedgerStore implements LedgerStore {
   public void commit(CommittedBlock committed) {
     transactions.executeWithoutResult(transaction -> write(committed));
     afterCommit.run();
-    byte[] snapshot = committed.snapshot();
+    Supplier<byte[]> snapshot = committed.snapshot();
     if (snapshot != null) {
       long height = committed.block().header().height();
       long nextOffset = committed.logNextOffset();
+      // Finished (encoded, checksummed) on the writer's thread, not on the ledger's loop.
       snapshotWriter.submit(
-          "snapshot at height " + height, () -> writeSnapshot(height, nextOffset, snapshot));
+          "snapshot at height " + height, () -> writeSnapshot(height, nextOffset, snapshot.get()));
     }
   }
 

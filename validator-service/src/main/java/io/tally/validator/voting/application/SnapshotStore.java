@@ -1,6 +1,7 @@
 package io.tally.validator.voting.application;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Durable engine snapshots of this validator. */
 public interface SnapshotStore {
@@ -12,9 +13,10 @@ public interface SnapshotStore {
   Optional<Stored> latest();
 
   /**
-   * Stores a snapshot, possibly after returning: the validator loop must not wait for the database.
-   * A newer snapshot may replace one not written yet; a write that fails is logged and the next
-   * snapshot tries again (a restart then replays from an older one).
+   * Stores the snapshot after block {@code height}, possibly after returning: the validator loop
+   * must not wait for the database, nor for the bytes ({@code Engine.snapshotLater()}: finished
+   * when {@code state} is called). A newer snapshot may replace one not written yet; a write that
+   * fails is logged and the next snapshot tries again (a restart then replays from an older one).
    */
-  void save(Stored snapshot);
+  void save(long height, long nextOffset, Supplier<byte[]> state);
 }

@@ -180,7 +180,7 @@ public final class ValidatorLoop implements Runnable {
     }
     long height = block.header().height();
     if ((height + settings.snapshotPhase()) % settings.snapshotEveryBlocks() == 0) {
-      snapshots.save(new SnapshotStore.Stored(height, nextOffset, engine.snapshot()));
+      snapshots.save(height, nextOffset, engine.snapshotLater());
     }
   }
 

@@ -5,6 +5,7 @@ import io.tally.service.NewestOnlyWriter;
 import io.tally.validator.voting.application.SnapshotStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,8 +39,9 @@ final class JdbcSnapshotStore implements SnapshotStore {
   }
 
   @Override
-  public void save(Stored snapshot) {
-    writer.submit("snapshot at height " + snapshot.height(), () -> write(snapshot));
+  public void save(long height, long nextOffset, Supplier<byte[]> state) {
+    writer.submit(
+        "snapshot at height " + height, () -> write(new Stored(height, nextOffset, state.get())));
   }
 
   private void write(Stored snapshot) {
