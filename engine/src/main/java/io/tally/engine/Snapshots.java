@@ -45,15 +45,11 @@ final class Snapshots {
 
   private Snapshots() {}
 
-  static byte[] write(Engine engine) {
-    return prepare(engine).get();
-  }
-
   /**
    * Writes everything but the remembered ids now, and keeps the remembered ids (immutable records)
    * as they are now: the rest (sorting them by id, encoding, the checksum), the bulk of a busy
-   * network's snapshot, runs when the supplier is called, on any thread. The bytes are those {@link
-   * #write} gives at this point.
+   * network's snapshot, runs when the supplier is called, on any thread, as often as asked, always
+   * giving the bytes of this point.
    */
   static Supplier<byte[]> prepare(Engine engine) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
