@@ -258,7 +258,8 @@ public final class RestSettlementsLoad {
 
   /** {@code clients} threads, each submitting and waiting in turn. */
   private Phase closedLoop(Duration duration, int clients) throws Exception {
-    List<byte[]> signed = sign((int) Math.min(600_000, 3_000L * (duration.toSeconds() + 15)));
+    List<byte[]> signed =
+        sign((int) Math.min(600_000, 3_000L * (WARMUP.toSeconds() + duration.toSeconds() + 5)));
     AtomicInteger next = new AtomicInteger();
     long measureFrom = System.nanoTime() + WARMUP.toNanos();
     long measureTo = measureFrom + duration.toNanos();
@@ -284,12 +285,16 @@ public final class RestSettlementsLoad {
     progress(measureTo);
     threads.shutdown();
     threads.awaitTermination(WAIT_SECONDS + 20, TimeUnit.SECONDS);
+    if (next.get() >= signed.size()) {
+      throw new IllegalStateException("signed too few settlements for this phase");
+    }
     return Phase.of(duration, latencies);
   }
 
   /** Requests at {@code perSecond}, each on its own thread while it waits. */
   private Phase openLoop(Duration duration, double perSecond) throws Exception {
-    List<byte[]> signed = sign((int) (perSecond * (duration.toSeconds() + 15)) + 100);
+    List<byte[]> signed =
+        sign((int) (perSecond * (WARMUP.toSeconds() + duration.toSeconds() + 5)) + 100);
     long start = System.nanoTime();
     long measureFrom = start + WARMUP.toNanos();
     long measureTo = measureFrom + duration.toNanos();
@@ -312,6 +317,9 @@ public final class RestSettlementsLoad {
                   latencies.add(latency);
                 }
               });
+    }
+    if (System.nanoTime() < measureTo) {
+      throw new IllegalStateException("signed too few settlements for this phase: " + sent);
     }
     threads.shutdown();
     threads.awaitTermination(WAIT_SECONDS + 20, TimeUnit.SECONDS);
