@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param shard the log partition and chain this validator follows
  * @param logTopic the log topic ({@code tally.log})
  * @param votesTopic the votes topic ({@code tally.votes})
- * @param blockTimeout how long pending entries may wait before this validator writes a cut
+ * @param blockTimeout how long pending entries may wait before the first validator of the genesis
+ *     writes a cut; each next validator waits half of it longer
  * @param snapshotEveryBlocks how many blocks between engine snapshots
  * @param verifierThreads threads that pre-verify signatures in parallel
  * @param clockDriftMax largest accepted difference between log time and this machine's clock

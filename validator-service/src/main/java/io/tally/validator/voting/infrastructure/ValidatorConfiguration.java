@@ -16,6 +16,7 @@ import io.tally.validator.config.ValidatorProperties;
 import io.tally.validator.voting.application.ValidatorLoop;
 import io.tally.validator.voting.application.ValidatorStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -121,7 +122,7 @@ class ValidatorConfiguration {
             clock,
             new ValidatorLoop.Settings(
                 properties.shard(),
-                properties.blockTimeout(),
+                cutTimeout(genesis, properties.validatorId(), properties.blockTimeout()),
                 properties.snapshotEveryBlocks(),
                 snapshotPhase(genesis, properties),
                 properties.clockDriftMax(),
@@ -154,11 +155,31 @@ class ValidatorConfiguration {
    * the ledger (which takes the last one).
    */
   private static int snapshotPhase(Genesis genesis, ValidatorProperties properties) {
+    int validators = genesis.validators().members().size();
+    return (int)
+        ((long) place(genesis, properties.validatorId())
+            * properties.snapshotEveryBlocks()
+            / (validators + 1));
+  }
+
+  /**
+   * How long this validator holds pending entries before it writes a cut: the first validator of
+   * the genesis after {@code blockTimeout}, each next one half a timeout later. With all up, the
+   * others read the first cut before their own timers run out, so a block costs every reader one
+   * cut marker rather than one per validator; with the first down, the second cuts half a timeout
+   * later. Which cut comes first never changes what the block holds: the log decides.
+   */
+  static Duration cutTimeout(Genesis genesis, String validatorId, Duration blockTimeout) {
+    return blockTimeout.plus(blockTimeout.dividedBy(2).multipliedBy(place(genesis, validatorId)));
+  }
+
+  /** The validator's place in the genesis' list (0 for the first). */
+  private static int place(Genesis genesis, String validatorId) {
     List<Member> members = genesis.validators().members();
     int index = 0;
-    while (index < members.size() && !members.get(index).id().equals(properties.validatorId())) {
+    while (index < members.size() && !members.get(index).id().equals(validatorId)) {
       index++;
     }
-    return (int) ((long) index * properties.snapshotEveryBlocks() / (members.size() + 1));
+    return index;
   }
 }
