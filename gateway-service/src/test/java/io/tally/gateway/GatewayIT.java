@@ -654,6 +654,11 @@ class GatewayIT {
     gateway = startGateway();
 
     CertifiedReplica restarted = gateway.getBean(CertifiedReplica.class);
+    // The replica restores on its own thread once the application is up.
+    long restoreDeadline = System.nanoTime() + WAIT.toNanos();
+    while (restarted.startedFromHeight() < height && System.nanoTime() < restoreDeadline) {
+      Thread.sleep(20);
+    }
     assertThat(restarted.startedFromHeight()).isGreaterThanOrEqualTo(height);
     assertThat(finalCode(before)).isEqualTo("ACCEPTED");
     String after = net.id();
