@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
@@ -643,11 +644,7 @@ class GatewayIT {
     assertThat(finalCode(before)).isEqualTo("ACCEPTED");
     CertifiedReplica replica = gateway.getBean(CertifiedReplica.class);
     long height = replica.certifiedHeight();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (replica.snapshotHeight() < height) {
-      assertThat(System.nanoTime()).as("no snapshot at height %d", height).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    awaitAtLeast("the replica's snapshot height", replica::snapshotHeight, height);
 
     gateway.close();
     services.remove(gateway);
@@ -655,15 +652,21 @@ class GatewayIT {
 
     CertifiedReplica restarted = gateway.getBean(CertifiedReplica.class);
     // The replica restores on its own thread once the application is up.
-    long restoreDeadline = System.nanoTime() + WAIT.toNanos();
-    while (restarted.startedFromHeight() < height && System.nanoTime() < restoreDeadline) {
-      Thread.sleep(20);
-    }
-    assertThat(restarted.startedFromHeight()).isGreaterThanOrEqualTo(height);
+    awaitAtLeast("the height the restarted replica restored", restarted::startedFromHeight, height);
     assertThat(finalCode(before)).isEqualTo("ACCEPTED");
     String after = net.id();
     assertThat(submitSettlement(after, 1).statusCode()).isEqualTo(202);
     assertThat(finalCode(after)).isEqualTo("ACCEPTED");
+  }
+
+  /** Waits until {@code value} reaches {@code target}; fails after {@link #WAIT}. */
+  static void awaitAtLeast(String what, LongSupplier value, long target)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (value.getAsLong() < target) {
+      assertThat(System.nanoTime()).as("%s did not reach %d", what, target).isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   @Test
