@@ -145,12 +145,7 @@ class SystemIT {
     byte[] bytes = Files.readAllBytes(receipt);
     assertThat(Receipt.parse(bytes).verify(genesis).code()).isEqualTo("ACCEPTED");
 
-    Cli valid =
-        cli(
-            "verify-receipt",
-            receipt.toString(),
-            "--genesis",
-            dir.resolve("network.json").toString());
+    Cli valid = verifyReceipt(receipt);
     assertThat(valid.exitCode()).as(valid.output()).isZero();
     assertThat(valid.output()).contains("VALID receipt for demo-dvp-1", "Irrevocable");
 
@@ -176,12 +171,7 @@ class SystemIT {
       changed[position] ^= 0x01;
       Path file = dir.resolve("changed-" + position + ".json");
       Files.write(file, changed);
-      Cli invalid =
-          cli(
-              "verify-receipt",
-              file.toString(),
-              "--genesis",
-              dir.resolve("network.json").toString());
+      Cli invalid = verifyReceipt(file);
       assertThat(invalid.exitCode()).as("byte %d: %s", position, invalid.output()).isEqualTo(1);
       assertThat(invalid.output()).contains("INVALID receipt");
     }
@@ -275,12 +265,7 @@ class SystemIT {
     Cli fetched =
         cli(concat(new String[] {"receipt", "cli-r1", "--out", receipt.toString()}, network));
     assertThat(fetched.exitCode()).as(fetched.output()).isZero();
-    Cli verified =
-        cli(
-            "verify-receipt",
-            receipt.toString(),
-            "--genesis",
-            dir.resolve("network.json").toString());
+    Cli verified = verifyReceipt(receipt);
     assertThat(verified.exitCode()).as(verified.output()).isZero();
 
     // Governance from the CLI: a new participant with its own key, approved by two administrators.
@@ -590,6 +575,12 @@ class SystemIT {
 
   /** What a CLI run printed (stdout and stderr) and its exit code. */
   record Cli(int exitCode, String output) {}
+
+  /** {@code tally verify-receipt FILE --genesis network.json} of the run directory. */
+  private Cli verifyReceipt(Path file) throws Exception {
+    return cli(
+        "verify-receipt", file.toString(), "--genesis", dir.resolve("network.json").toString());
+  }
 
   private Cli cli(String... args) throws Exception {
     Path jar = Path.of(System.getProperty("tally.cli.jar", "../cli/target/tally-exec.jar"));
