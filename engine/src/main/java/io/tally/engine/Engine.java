@@ -1238,6 +1238,11 @@ public final class Engine {
     return sortedValues(participants).stream().map(p -> p.id).toList();
   }
 
+  /** The participant a registered key belongs to (a key id names one key, owned by one). */
+  public Optional<String> keyOwner(String keyId) {
+    return Optional.ofNullable(keyOwners.get(keyId));
+  }
+
   public Optional<ParticipantView> participant(String id) {
     Participant participant = participants.get(id);
     if (participant == null) {

@@ -131,6 +131,15 @@ public final class PreVerified {
     return java.util.Optional.ofNullable(contentHash);
   }
 
+  /**
+   * The ids of the keys whose signatures on the instruction verified here, in order; empty for
+   * other records, when a signature failed, and when a key was unknown here (then the engine
+   * verifies them when it applies the record).
+   */
+  public List<String> signerKeyIds() {
+    return signerKeyIds;
+  }
+
   /** The instruction id the record carries, if it could be read. */
   public java.util.Optional<String> instructionId() {
     return java.util.Optional.ofNullable(id);

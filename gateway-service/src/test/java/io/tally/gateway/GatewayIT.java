@@ -381,6 +381,33 @@ class GatewayIT {
   }
 
   @Test
+  @Order(5)
+  void theSignerHearsOfItsRejectedSettlementThatMovedNoAccount() throws Exception {
+    assertThat(finalCode("i-13")).isEqualTo("ACCEPTED");
+    HttpResponse<java.util.stream.Stream<String>> stream =
+        http.send(
+            HttpRequest.newBuilder(uri("/v1/events"))
+                .header("Authorization", "Bearer " + token("bank-a", TestNetwork.BANK_A))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    net.now = System.currentTimeMillis();
+    String id = net.id();
+    assertThat(submitSettlement(id, 1_000_000_000_000_000L).statusCode()).isEqualTo(202);
+    java.util.concurrent.CompletableFuture<String> event =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                stream
+                    .body()
+                    .filter(line -> line.startsWith("data:") && line.contains(id))
+                    .findFirst()
+                    .orElse(""));
+    String data = event.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(data).contains("\"code\":\"INSUFFICIENT_FUNDS\"", "\"accounts\":[]");
+    stream.body().close();
+  }
+
+  @Test
   @Order(1)
   void aSignedSettlementBecomesFinalAndBadInputGetsProblemDetails() throws Exception {
     // The gateway checks signatures against the certified directory: wait for the world.

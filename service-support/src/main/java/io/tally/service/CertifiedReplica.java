@@ -72,7 +72,7 @@ public final class CertifiedReplica implements Runnable {
       };
   private volatile @Nullable String halted;
   private volatile boolean stopping;
-  private final List<Consumer<BlockResult>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<CertifiedBlock>> listeners = new CopyOnWriteArrayList<>();
   private final @Nullable ReplicaSnapshots snapshots;
   private final int snapshotEveryBlocks;
   private final NewestOnlyWriter snapshotWriter = new NewestOnlyWriter("replica-snapshots");
@@ -114,7 +114,7 @@ public final class CertifiedReplica implements Runnable {
    * Calls {@code listener} with every block once it is certified, on the replica's thread (keep it
    * short). A replay from the start after an error repeats earlier blocks.
    */
-  public void onCertified(Consumer<BlockResult> listener) {
+  public void onCertified(Consumer<CertifiedBlock> listener) {
     listeners.add(listener);
   }
 
@@ -232,6 +232,8 @@ public final class CertifiedReplica implements Runnable {
       logReader.seek(from);
       ArrayDeque<LogRecord> pending = new ArrayDeque<>();
       ArrayDeque<PreVerified> verified = new ArrayDeque<>();
+      // Instruction id -> key ids that signed it, for the records of the open block.
+      Map<String, List<String>> signerKeys = new HashMap<>();
       while (!stopping && halted == null) {
         if (pending.isEmpty()) {
           List<LogRecord> batch = logReader.poll(POLL);
@@ -243,6 +245,9 @@ public final class CertifiedReplica implements Runnable {
         while (!pending.isEmpty()) {
           pending.poll();
           PreVerified next = verified.poll();
+          if (!next.signerKeyIds().isEmpty()) {
+            next.instructionId().ifPresent(id -> signerKeys.putIfAbsent(id, next.signerKeyIds()));
+          }
           Optional<BlockResult> block;
           synchronized (lock) {
             block = engine.offer(next);
@@ -253,8 +258,10 @@ public final class CertifiedReplica implements Runnable {
             if (halted != null || stopping) {
               return;
             }
-            for (Consumer<BlockResult> listener : listeners) {
-              listener.accept(block.get());
+            CertifiedBlock certified = new CertifiedBlock(block.get(), owners(signerKeys));
+            signerKeys.clear();
+            for (Consumer<CertifiedBlock> listener : listeners) {
+              listener.accept(certified);
             }
             maybeSnapshot(block.get().header());
           }
@@ -262,6 +269,23 @@ public final class CertifiedReplica implements Runnable {
         readFinality(finalityReader, finalized);
       }
     }
+  }
+
+  /** The participants owning each instruction's signing keys, as the engine knows them now. */
+  private Map<String, List<String>> owners(Map<String, List<String>> signerKeys) {
+    Map<String, List<String>> owners = new HashMap<>();
+    synchronized (lock) {
+      for (Map.Entry<String, List<String>> entry : signerKeys.entrySet()) {
+        owners.put(
+            entry.getKey(),
+            entry.getValue().stream()
+                .map(engine::keyOwner)
+                .flatMap(Optional::stream)
+                .distinct()
+                .toList());
+      }
+    }
+    return owners;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.tally.engine.BlockResult;
 import io.tally.engine.Outcome;
 import io.tally.engine.Posting;
 import io.tally.gateway.accounts.application.AccessControl;
+import io.tally.service.CertifiedBlock;
 import io.tally.service.CertifiedReplica;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,9 +23,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Finality events as Server-Sent Events ({@code GET /v1/events}): one {@code finality} event per
- * instruction that a newly certified block settled and that moved one of the caller's accounts
- * (every such instruction for an auditor), with the event id {@code height:offset}. Rejected
- * instructions move no account and are not announced here; ask their status.
+ * instruction in a newly certified block that the caller signed or that moved one of the caller's
+ * accounts (every instruction for an auditor), with the event id {@code height:offset}. A rejected
+ * instruction moved no account: its signers hear of it; a record whose signatures did not verify
+ * has no signer to tell.
  */
 @RestController
 class FinalityEvents {
@@ -64,10 +66,11 @@ class FinalityEvents {
     return emitter;
   }
 
-  private void publish(BlockResult block) {
+  private void publish(CertifiedBlock certified) {
     if (subscribers.isEmpty()) {
       return;
     }
+    BlockResult block = certified.result();
     // Accounts each settled instruction moved, in block order.
     Map<String, List<String>> moved = new LinkedHashMap<>();
     for (Posting posting : block.postings()) {
@@ -83,20 +86,22 @@ class FinalityEvents {
     }
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     for (Outcome outcome : block.outcomes()) {
-      if (outcome.instructionId() != null && moved.containsKey(outcome.instructionId())) {
+      if (outcome.instructionId() != null) {
         outcomes.putIfAbsent(outcome.instructionId(), outcome);
       }
     }
     for (Subscriber subscriber : subscribers) {
       for (Map.Entry<String, Outcome> entry : outcomes.entrySet()) {
         List<String> accounts = moved.getOrDefault(entry.getKey(), List.of());
+        String participant = subscriber.caller().participant();
         boolean theirs =
             subscriber.caller().auditor()
+                || certified.signedBy(entry.getKey()).contains(participant)
                 || accounts.stream()
                     .map(replica::account)
                     .flatMap(Optional::stream)
                     .map(AccountView::owner)
-                    .anyMatch(subscriber.caller().participant()::equals);
+                    .anyMatch(participant::equals);
         if (theirs) {
           Outcome outcome = entry.getValue();
           send(

@@ -1,7 +1,7 @@
 package io.tally.gateway.instructions.application;
 
-import io.tally.engine.BlockResult;
 import io.tally.engine.Outcome;
+import io.tally.service.CertifiedBlock;
 import io.tally.service.CertifiedReplica;
 import java.time.Duration;
 import java.util.Map;
@@ -42,11 +42,11 @@ public final class FinalityWaiters {
         .whenComplete((outcome, failure) -> waiting.remove(instructionId, future));
   }
 
-  private void certified(BlockResult block) {
+  private void certified(CertifiedBlock block) {
     if (waiting.isEmpty()) {
       return;
     }
-    for (Outcome outcome : block.outcomes()) {
+    for (Outcome outcome : block.result().outcomes()) {
       String id = outcome.instructionId();
       if (id != null) {
         CompletableFuture<Outcome> future = waiting.get(id);
