@@ -58,6 +58,7 @@ public final class CertifiedReplica implements Runnable {
   private final ParallelPreVerifier verifiers;
   private final Object lock = new Object();
   private Engine engine;
+  private final AccountIndex accountIndex = new AccountIndex();
   private List<Outcome> pendingOutcomes = List.of();
   private long certifiedHeight;
   private long certifiedOffset = -1;
@@ -136,10 +137,16 @@ public final class CertifiedReplica implements Runnable {
     }
   }
 
-  /** All accounts as of the last certified block, sorted by id. */
-  public List<AccountView> accounts() {
+  /**
+   * Up to {@code limit} accounts with ids after {@code after}, sorted by id: those of {@code
+   * owner}, or all when it is null. Accounts opened in a block appear once the replica computed it.
+   */
+  public List<AccountView> accounts(@Nullable String owner, String after, int limit) {
     synchronized (lock) {
-      return engine.accounts();
+      return accountIndex.page(owner, after, limit).stream()
+          .map(engine::account)
+          .flatMap(Optional::stream)
+          .toList();
     }
   }
 
@@ -251,6 +258,7 @@ public final class CertifiedReplica implements Runnable {
           Optional<BlockResult> block;
           synchronized (lock) {
             block = engine.offer(next);
+            block.ifPresent(result -> accountIndex.add(result.changedAccounts()));
           }
           if (block.isPresent()) {
             pendingOutcomes = block.get().outcomes();
@@ -300,20 +308,23 @@ public final class CertifiedReplica implements Runnable {
       engine = new Engine(genesis, Rules.DEFAULT, shard);
       certifiedHeight = 0;
       certifiedOffset = -1;
+      long next = 0;
       if (stored.isPresent()) {
         try {
           engine = Engine.restore(genesis, Rules.DEFAULT, stored.get().engine());
           certifiedHeight = stored.get().height();
           certifiedOffset = stored.get().certifiedOffset();
           startedFromHeight = certifiedHeight;
+          next = stored.get().nextOffset();
           log.info("replica restored at certified height {}", certifiedHeight);
-          return stored.get().nextOffset();
         } catch (RuntimeException e) {
           log.warn("the snapshot does not restore; replaying from the start", e);
           engine = new Engine(genesis, Rules.DEFAULT, shard);
         }
       }
-      return 0;
+      accountIndex.clear();
+      accountIndex.add(engine.accounts());
+      return next;
     }
   }
 

@@ -118,9 +118,7 @@ class AccountController {
     }
     long height = replica.certifiedHeight();
     List<AccountResponse> page =
-        replica.accounts().stream()
-            .filter(account -> account.id().compareTo(after) > 0 && caller.mayRead(account))
-            .limit(limit)
+        replica.accounts(caller.auditor() ? null : caller.participant(), after, limit).stream()
             .map(account -> AccountResponse.of(account, height))
             .toList();
     return new AccountPage(page, page.size() < limit ? null : page.get(page.size() - 1).id());
