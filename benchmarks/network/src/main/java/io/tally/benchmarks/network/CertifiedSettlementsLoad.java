@@ -166,7 +166,8 @@ public final class CertifiedSettlementsLoad {
 
   /** What one phase measured. */
   @SuppressWarnings("ArrayRecordComponent") // sorted once when measured, only read after
-  record Phase(Duration duration, long certified, long rejectedSoFar, long[] latenciesMs) {
+  record Phase(
+      Duration duration, long certified, long rejectedSoFar, long[] latenciesMs, String stages) {
 
     double throughput() {
       return certified / (duration.toMillis() / 1000.0);
@@ -193,6 +194,7 @@ public final class CertifiedSettlementsLoad {
           percentile(0.50),
           p99(),
           latenciesMs.length == 0 ? -1 : latenciesMs[latenciesMs.length - 1]);
+      System.out.println("  where the time went: " + stages);
     }
   }
 
@@ -261,10 +263,12 @@ public final class CertifiedSettlementsLoad {
     long committedAtStart = committed.get();
     long acceptedAtFrom = -1;
     int latenciesFrom = -1;
+    LocalNetwork.StageTimes stagesFrom = network.stageTimes();
     while (System.nanoTime() < measureTo) {
       long now = System.nanoTime();
       if (acceptedAtFrom < 0 && now >= measureFrom) {
         acceptedAtFrom = committed.get();
+        stagesFrom = network.stageTimes();
         synchronized (latencies) {
           latenciesFrom = latencies.size();
         }
@@ -305,6 +309,7 @@ public final class CertifiedSettlementsLoad {
       }
     }
     long accepted = committed.get() - acceptedAtFrom;
+    String stages = network.stageTimes().since(stagesFrom);
     long[] measured;
     synchronized (latencies) {
       measured =
@@ -319,7 +324,7 @@ public final class CertifiedSettlementsLoad {
       Thread.sleep(50);
     }
     long rejected = network.rejectedSettlements();
-    return new Phase(duration, accepted, rejected, measured);
+    return new Phase(duration, accepted, rejected, measured, stages);
   }
 
   // ------------------------------------------------------------------------------ the log

@@ -1,5 +1,7 @@
 package io.tally.benchmarks.network;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tally.engine.TestNetwork;
 import io.tally.ledger.LedgerServiceApplication;
 import io.tally.ledger.blocks.application.LedgerStatus;
@@ -204,6 +206,48 @@ final class LocalNetwork implements AutoCloseable {
       lines.append("\n  then " + instructions + " instructions up to " + end);
     }
     return lines.toString();
+  }
+
+  /**
+   * Totals so far of the services' timers from a block's last record (usually its cut marker) to
+   * each validator's vote and to the ledger's commit.
+   */
+  record StageTimes(long votes, double voteMs, long commits, double commitMs) {
+
+    /** One line with the mean of each stage between {@code earlier} and these totals. */
+    String since(StageTimes earlier) {
+      long v = votes - earlier.votes;
+      long c = commits - earlier.commits;
+      return String.format(
+          Locale.ROOT,
+          "block's last record appended -> a validator's vote: mean %.0f ms (%d votes);"
+              + " -> ledger commit: mean %.0f ms (%d blocks)",
+          v == 0 ? 0 : (voteMs - earlier.voteMs) / v,
+          v,
+          c == 0 ? 0 : (commitMs - earlier.commitMs) / c,
+          c);
+    }
+  }
+
+  StageTimes stageTimes() {
+    long votes = 0;
+    double voteMs = 0;
+    long commits = 0;
+    double commitMs = 0;
+    for (ConfigurableApplicationContext service : services) {
+      MeterRegistry registry = service.getBean(MeterRegistry.class);
+      Timer vote = registry.find("tally.validator.append.to.vote").timer();
+      if (vote != null) {
+        votes += vote.count();
+        voteMs += vote.totalTime(TimeUnit.MILLISECONDS);
+      }
+      Timer commit = registry.find("tally.ledger.append.to.commit").timer();
+      if (commit != null) {
+        commits += commit.count();
+        commitMs += commit.totalTime(TimeUnit.MILLISECONDS);
+      }
+    }
+    return new StageTimes(votes, voteMs, commits, commitMs);
   }
 
   /** One line on what the ledger and each validator are doing. */

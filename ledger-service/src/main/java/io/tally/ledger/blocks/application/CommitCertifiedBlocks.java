@@ -24,6 +24,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,12 +42,20 @@ import org.slf4j.LoggerFactory;
  * evidence and stops for good: it never applies a block it did not compute, and a restart reaches
  * the same verdict. Any other failure (database or broker) ends the attempt; the loop backs off,
  * capped, and starts again from the stored progress, so nothing is lost or applied twice.
+ *
+ * <p>Certified blocks are written by a committer thread, in order, one transaction each, while the
+ * loop reads, verifies and computes the blocks after them: the database's commit (an fsync) no
+ * longer stops the ledger's computation. A failed commit ends the attempt like any other failure;
+ * the blocks queued after it are dropped and computed again from the stored progress.
  */
 public final class CommitCertifiedBlocks implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(CommitCertifiedBlocks.class);
   private static final Duration POLL = Duration.ofMillis(10);
   private static final long HEIGHTS_AHEAD_MAX = 100_000;
+  private static final int COMMITS_QUEUED_MAX = 8;
+  private static final Duration COMMITTER_IDLE = Duration.ofMillis(50);
+  private static final Duration COMMITTER_DRAIN_MAX = Duration.ofSeconds(30);
 
   /**
    * Settings of the loop.
@@ -148,12 +159,14 @@ public final class CommitCertifiedBlocks implements Runnable {
         logNext,
         engine.height());
     try (LogReader logReader = logReaders.get();
-        VoteReader voteReader = voteReaders.get()) {
+        VoteReader voteReader = voteReaders.get();
+        Committer committer = new Committer()) {
       logReader.seek(logNext);
       voteReader.seek(progress.votesNextOffset());
       status.started(progress.height());
       long committed = progress.height();
       while (!stopping) {
+        committer.rethrowFailure();
         if (pending.size() < settings.pendingBlocksMax()) {
           List<LogRecord> batch = logReader.poll(POLL);
           status.lag(logReader.lag());
@@ -185,7 +198,7 @@ public final class CommitCertifiedBlocks implements Runnable {
           BlockHeader header = head.block().header();
           Optional<QuorumCertificate> certificate = tally.certificate(header);
           if (certificate.isPresent()) {
-            commit(head, certificate.get(), tally, voteReader);
+            commit(head, certificate.get(), tally, voteReader, committer);
             pending.poll();
             committed = header.height();
             continue;
@@ -294,7 +307,12 @@ public final class CommitCertifiedBlocks implements Runnable {
   }
 
   private void commit(
-      Pending pending, QuorumCertificate certificate, VoteTally tally, VoteReader votes) {
+      Pending pending,
+      QuorumCertificate certificate,
+      VoteTally tally,
+      VoteReader votes,
+      Committer committer)
+      throws InterruptedException {
     BlockResult block = pending.block();
     List<String> signers;
     try {
@@ -305,7 +323,7 @@ public final class CommitCertifiedBlocks implements Runnable {
     }
     long height = block.header().height();
     tally.committed(height);
-    store.commit(
+    committer.submit(
         new LedgerStore.CommittedBlock(
             settings.shard(),
             block,
@@ -316,8 +334,83 @@ public final class CommitCertifiedBlocks implements Runnable {
             tally.resumeOffset(votes.position()),
             pending.snapshot(),
             FinalizedEvent.toBytes(block.header(), certificate)));
-    status.committed(height);
-    observer.committed(block, Math.max(0, clock.millis() - block.header().logTime()));
+  }
+
+  /**
+   * Writes certified blocks in the order submitted, on its own thread. After a failure it drops
+   * what is queued and the loop, told by {@link #rethrowFailure}, starts again from the stored
+   * progress. Closing writes what is queued (certified blocks, in order) unless a commit failed.
+   */
+  private final class Committer implements AutoCloseable {
+
+    private final BlockingQueue<LedgerStore.CommittedBlock> queue =
+        new ArrayBlockingQueue<>(COMMITS_QUEUED_MAX);
+    private final Thread thread = new Thread(this::run, "ledger-committer");
+    private volatile @Nullable RuntimeException failure;
+    private volatile boolean closing;
+
+    Committer() {
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Queues a block, waiting while the queue is full; throws if a commit failed meanwhile. */
+    void submit(LedgerStore.CommittedBlock block) throws InterruptedException {
+      while (!queue.offer(block, COMMITTER_IDLE.toMillis(), TimeUnit.MILLISECONDS)) {
+        rethrowFailure();
+      }
+    }
+
+    void rethrowFailure() {
+      RuntimeException failed = failure;
+      if (failed != null) {
+        throw new IllegalStateException("committing a certified block failed", failed);
+      }
+    }
+
+    private void run() {
+      try {
+        while (true) {
+          LedgerStore.CommittedBlock block =
+              queue.poll(COMMITTER_IDLE.toMillis(), TimeUnit.MILLISECONDS);
+          if (block == null) {
+            if (closing) {
+              return;
+            }
+          } else if (failure == null) {
+            write(block);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void write(LedgerStore.CommittedBlock committed) {
+      try {
+        store.commit(committed);
+      } catch (RuntimeException e) {
+        failure = e;
+        return;
+      }
+      BlockResult block = committed.block();
+      status.committed(block.header().height());
+      observer.committed(block, Math.max(0, clock.millis() - block.header().logTime()));
+    }
+
+    @Override
+    public void close() {
+      closing = true;
+      try {
+        thread.join(COMMITTER_DRAIN_MAX.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (thread.isAlive()) {
+        log.warn("the committer did not finish; interrupting it");
+        thread.interrupt();
+      }
+    }
   }
 
   private void halt(BlockHeader computed, VoteTally.Certified certified) {
