@@ -212,7 +212,7 @@ final class LocalNetwork implements AutoCloseable {
    * Totals so far of the services' timers from a block's last record (usually its cut marker) to
    * each validator's vote and to the ledger's commit.
    */
-  record StageTimes(long votes, double voteMs, long commits, double commitMs) {
+  record StageTimes(long votes, double voteMs, long commits, double commitMs, double writeMs) {
 
     /** One line with the mean of each stage between {@code earlier} and these totals. */
     String since(StageTimes earlier) {
@@ -221,11 +221,12 @@ final class LocalNetwork implements AutoCloseable {
       return String.format(
           Locale.ROOT,
           "block's last record appended -> a validator's vote: mean %.0f ms (%d votes);"
-              + " -> ledger commit: mean %.0f ms (%d blocks)",
+              + " -> ledger commit: mean %.0f ms (%d blocks; its transaction: mean %.0f ms)",
           v == 0 ? 0 : (voteMs - earlier.voteMs) / v,
           v,
           c == 0 ? 0 : (commitMs - earlier.commitMs) / c,
-          c);
+          c,
+          c == 0 ? 0 : (writeMs - earlier.writeMs) / c);
     }
   }
 
@@ -234,6 +235,7 @@ final class LocalNetwork implements AutoCloseable {
     double voteMs = 0;
     long commits = 0;
     double commitMs = 0;
+    double writeMs = 0;
     for (ConfigurableApplicationContext service : services) {
       MeterRegistry registry = service.getBean(MeterRegistry.class);
       Timer vote = registry.find("tally.validator.append.to.vote").timer();
@@ -246,8 +248,12 @@ final class LocalNetwork implements AutoCloseable {
         commits += commit.count();
         commitMs += commit.totalTime(TimeUnit.MILLISECONDS);
       }
+      Timer write = registry.find("tally.ledger.commit.write").timer();
+      if (write != null) {
+        writeMs += write.totalTime(TimeUnit.MILLISECONDS);
+      }
     }
-    return new StageTimes(votes, voteMs, commits, commitMs);
+    return new StageTimes(votes, voteMs, commits, commitMs, writeMs);
   }
 
   /** One line on what the ledger and each validator are doing. */

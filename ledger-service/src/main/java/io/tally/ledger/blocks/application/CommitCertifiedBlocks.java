@@ -387,15 +387,18 @@ public final class CommitCertifiedBlocks implements Runnable {
     }
 
     private void write(LedgerStore.CommittedBlock committed) {
+      long start = clock.millis();
       try {
         store.commit(committed);
       } catch (RuntimeException e) {
         failure = e;
         return;
       }
+      long now = clock.millis();
       BlockResult block = committed.block();
       status.committed(block.header().height());
-      observer.committed(block, Math.max(0, clock.millis() - block.header().logTime()));
+      observer.committed(
+          block, Math.max(0, now - block.header().logTime()), Math.max(0, now - start));
     }
 
     @Override

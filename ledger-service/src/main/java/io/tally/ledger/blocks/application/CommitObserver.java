@@ -10,8 +10,9 @@ public interface CommitObserver {
    *
    * @param appendToCommitMs milliseconds from the broker's append time of the block's last record
    *     to the commit
+   * @param writeMs milliseconds the block's transaction took, from its start to its commit
    */
-  void committed(BlockResult block, long appendToCommitMs);
+  void committed(BlockResult block, long appendToCommitMs, long writeMs);
 
-  CommitObserver NONE = (block, latency) -> {};
+  CommitObserver NONE = (block, latency, write) -> {};
 }

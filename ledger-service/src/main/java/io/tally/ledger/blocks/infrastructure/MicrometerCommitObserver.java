@@ -16,14 +16,16 @@ final class MicrometerCommitObserver implements CommitObserver {
 
   private final MeterRegistry registry;
   private final Timer appendToCommit;
+  private final Timer write;
 
   MicrometerCommitObserver(MeterRegistry registry) {
     this.registry = registry;
     this.appendToCommit = Timer.builder("tally.ledger.append.to.commit").register(registry);
+    this.write = Timer.builder("tally.ledger.commit.write").register(registry);
   }
 
   @Override
-  public void committed(BlockResult block, long appendToCommitMs) {
+  public void committed(BlockResult block, long appendToCommitMs, long writeMs) {
     registry.counter("tally.ledger.blocks").increment();
     registry.counter("tally.ledger.entries").increment(block.outcomes().size());
     for (Outcome outcome : block.outcomes()) {
@@ -32,5 +34,6 @@ final class MicrometerCommitObserver implements CommitObserver {
       }
     }
     appendToCommit.record(appendToCommitMs, TimeUnit.MILLISECONDS);
+    write.record(writeMs, TimeUnit.MILLISECONDS);
   }
 }
