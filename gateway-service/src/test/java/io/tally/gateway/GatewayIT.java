@@ -357,54 +357,42 @@ class GatewayIT {
     assertThat(json.readTree(history.body()).get("postings").size()).isPositive();
 
     // Finality events: bank-b hears of a settlement that credits its account.
+    assertThat(eventHeardBy("bank-b", TestNetwork.BANK_B, 7))
+        .contains("\"code\":\"ACCEPTED\"", "b-eur");
+  }
+
+  /**
+   * Opens {@code participant}'s finality events, submits a settlement of {@code amount} from a-eur
+   * to b-eur signed by bank-a, and returns the data line of the event about it.
+   */
+  static String eventHeardBy(String participant, SigningKey key, long amount) throws Exception {
     HttpResponse<java.util.stream.Stream<String>> stream =
         http.send(
             HttpRequest.newBuilder(uri("/v1/events"))
-                .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
+                .header("Authorization", "Bearer " + token(participant, key))
                 .build(),
             HttpResponse.BodyHandlers.ofLines());
     assertThat(stream.statusCode()).isEqualTo(200);
-    net.now = System.currentTimeMillis();
-    String id = net.id();
-    assertThat(submitSettlement(id, 7).statusCode()).isEqualTo(202);
-    java.util.concurrent.CompletableFuture<String> event =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () ->
-                stream
-                    .body()
-                    .filter(line -> line.startsWith("data:") && line.contains(id))
-                    .findFirst()
-                    .orElse(""));
-    String data = event.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-    assertThat(data).contains("\"code\":\"ACCEPTED\"", "b-eur");
-    stream.body().close();
+    try (java.util.stream.Stream<String> lines = stream.body()) {
+      net.now = System.currentTimeMillis();
+      String id = net.id();
+      assertThat(submitSettlement(id, amount).statusCode()).isEqualTo(202);
+      return java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  lines
+                      .filter(line -> line.startsWith("data:") && line.contains(id))
+                      .findFirst()
+                      .orElse(""))
+          .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Test
   @Order(5)
   void theSignerHearsOfItsRejectedSettlementThatMovedNoAccount() throws Exception {
     assertThat(finalCode("i-13")).isEqualTo("ACCEPTED");
-    HttpResponse<java.util.stream.Stream<String>> stream =
-        http.send(
-            HttpRequest.newBuilder(uri("/v1/events"))
-                .header("Authorization", "Bearer " + token("bank-a", TestNetwork.BANK_A))
-                .build(),
-            HttpResponse.BodyHandlers.ofLines());
-    assertThat(stream.statusCode()).isEqualTo(200);
-    net.now = System.currentTimeMillis();
-    String id = net.id();
-    assertThat(submitSettlement(id, 1_000_000_000_000_000L).statusCode()).isEqualTo(202);
-    java.util.concurrent.CompletableFuture<String> event =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () ->
-                stream
-                    .body()
-                    .filter(line -> line.startsWith("data:") && line.contains(id))
-                    .findFirst()
-                    .orElse(""));
-    String data = event.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-    assertThat(data).contains("\"code\":\"INSUFFICIENT_FUNDS\"", "\"accounts\":[]");
-    stream.body().close();
+    assertThat(eventHeardBy("bank-a", TestNetwork.BANK_A, 1_000_000_000_000_000L))
+        .contains("\"code\":\"INSUFFICIENT_FUNDS\"", "\"accounts\":[]");
   }
 
   @Test

@@ -425,6 +425,7 @@ class SystemIT {
     long killed = pid("validator-2");
     System.out.println("[system-test] kill -9 validator-2 (pid " + killed + ")");
     assertThat(ProcessHandle.of(killed).orElseThrow().destroyForcibly()).isTrue();
+    int acceptedBeforeKill = accepted.size();
     Thread.sleep(Math.max(0, LOAD.toMillis() - (System.nanoTime() - start) / 1_000_000));
     running.set(false);
     for (Thread thread : threads) {
@@ -439,7 +440,9 @@ class SystemIT {
             + refused.size()
             + " refused");
     assertThat(refused).isEmpty();
-    assertThat(accepted).hasSizeGreaterThan(LOAD_THREADS * RATE_PER_THREAD * 10);
+    // Load on both sides of the kill; how much is the benchmarks' business, not this test's.
+    assertThat(acceptedBeforeKill).isGreaterThan(LOAD_THREADS);
+    assertThat(accepted.size() - acceptedBeforeKill).isGreaterThan(LOAD_THREADS);
 
     // Every accepted submission becomes final, accepted; an unanswered one may or may not.
     long finalHeight = 0;
