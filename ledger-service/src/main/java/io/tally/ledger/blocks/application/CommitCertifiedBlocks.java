@@ -24,9 +24,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,7 +51,6 @@ public final class CommitCertifiedBlocks implements Runnable {
   private static final Duration POLL = Duration.ofMillis(10);
   private static final long HEIGHTS_AHEAD_MAX = 100_000;
   private static final int COMMITS_QUEUED_MAX = 8;
-  private static final Duration COMMITTER_IDLE = Duration.ofMillis(50);
   private static final Duration COMMITTER_DRAIN_MAX = Duration.ofSeconds(30);
 
   /**
@@ -160,7 +156,8 @@ public final class CommitCertifiedBlocks implements Runnable {
         engine.height());
     try (LogReader logReader = logReaders.get();
         VoteReader voteReader = voteReaders.get();
-        Committer committer = new Committer()) {
+        OrderedWriter committer =
+            new OrderedWriter("ledger-committer", COMMITS_QUEUED_MAX, COMMITTER_DRAIN_MAX)) {
       logReader.seek(logNext);
       voteReader.seek(progress.votesNextOffset());
       status.started(progress.height());
@@ -311,7 +308,7 @@ public final class CommitCertifiedBlocks implements Runnable {
       QuorumCertificate certificate,
       VoteTally tally,
       VoteReader votes,
-      Committer committer)
+      OrderedWriter committer)
       throws InterruptedException {
     BlockResult block = pending.block();
     List<String> signers;
@@ -323,7 +320,7 @@ public final class CommitCertifiedBlocks implements Runnable {
     }
     long height = block.header().height();
     tally.committed(height);
-    committer.submit(
+    LedgerStore.CommittedBlock committed =
         new LedgerStore.CommittedBlock(
             settings.shard(),
             block,
@@ -333,87 +330,19 @@ public final class CommitCertifiedBlocks implements Runnable {
             pending.nextOffset(),
             tally.resumeOffset(votes.position()),
             pending.snapshot(),
-            FinalizedEvent.toBytes(block.header(), certificate)));
+            FinalizedEvent.toBytes(block.header(), certificate));
+    committer.submit(() -> write(committed));
   }
 
-  /**
-   * Writes certified blocks in the order submitted, on its own thread. After a failure it drops
-   * what is queued and the loop, told by {@link #rethrowFailure}, starts again from the stored
-   * progress. Closing writes what is queued (certified blocks, in order) unless a commit failed.
-   */
-  private final class Committer implements AutoCloseable {
-
-    private final BlockingQueue<LedgerStore.CommittedBlock> queue =
-        new ArrayBlockingQueue<>(COMMITS_QUEUED_MAX);
-    private final Thread thread = new Thread(this::run, "ledger-committer");
-    private volatile @Nullable RuntimeException failure;
-    private volatile boolean closing;
-
-    Committer() {
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    /** Queues a block, waiting while the queue is full; throws if a commit failed meanwhile. */
-    void submit(LedgerStore.CommittedBlock block) throws InterruptedException {
-      while (!queue.offer(block, COMMITTER_IDLE.toMillis(), TimeUnit.MILLISECONDS)) {
-        rethrowFailure();
-      }
-    }
-
-    void rethrowFailure() {
-      RuntimeException failed = failure;
-      if (failed != null) {
-        throw new IllegalStateException("committing a certified block failed", failed);
-      }
-    }
-
-    private void run() {
-      try {
-        while (true) {
-          LedgerStore.CommittedBlock block =
-              queue.poll(COMMITTER_IDLE.toMillis(), TimeUnit.MILLISECONDS);
-          if (block == null) {
-            if (closing) {
-              return;
-            }
-          } else if (failure == null) {
-            write(block);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private void write(LedgerStore.CommittedBlock committed) {
-      long start = clock.millis();
-      try {
-        store.commit(committed);
-      } catch (RuntimeException e) {
-        failure = e;
-        return;
-      }
-      long now = clock.millis();
-      BlockResult block = committed.block();
-      status.committed(block.header().height());
-      observer.committed(
-          block, Math.max(0, now - block.header().logTime()), Math.max(0, now - start));
-    }
-
-    @Override
-    public void close() {
-      closing = true;
-      try {
-        thread.join(COMMITTER_DRAIN_MAX.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (thread.isAlive()) {
-        log.warn("the committer did not finish; interrupting it");
-        thread.interrupt();
-      }
-    }
+  /** On the committer thread: one certified block, one transaction. */
+  private void write(LedgerStore.CommittedBlock committed) {
+    long start = clock.millis();
+    store.commit(committed);
+    long now = clock.millis();
+    BlockResult block = committed.block();
+    status.committed(block.header().height());
+    observer.committed(
+        block, Math.max(0, now - block.header().logTime()), Math.max(0, now - start));
   }
 
   private void halt(BlockHeader computed, VoteTally.Certified certified) {
