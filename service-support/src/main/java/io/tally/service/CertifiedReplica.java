@@ -57,11 +57,14 @@ public final class CertifiedReplica implements Runnable {
   private final Supplier<FinalityReader> finalityReaders;
   private final ParallelPreVerifier verifiers;
   private final Object lock = new Object();
-  private Engine engine;
+  // Written under the lock by this replica's thread only; volatile so that checks which need no
+  // consistent view across fields (the engine's thread-safe pre-verification, the certified
+  // offset) read it without waiting for a block being applied.
+  private volatile Engine engine;
   private final AccountIndex accountIndex = new AccountIndex();
   private List<Outcome> pendingOutcomes = List.of();
-  private long certifiedHeight;
-  private long certifiedOffset = -1;
+  private volatile long certifiedHeight;
+  private volatile long certifiedOffset = -1;
   private final LinkedHashMap<String, Outcome> outcomes =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -191,24 +194,16 @@ public final class CertifiedReplica implements Runnable {
    * without an envelope.
    */
   public PreVerified checkInstruction(byte[] instruction) {
-    Engine current;
-    synchronized (lock) {
-      current = engine;
-    }
-    return current.preVerifyInstruction(instruction); // thread-safe, also while applying
+    return engine.preVerifyInstruction(instruction); // thread-safe, also while applying
   }
 
   /** The last log offset a certified block covers; -1 before the first block. */
   public long certifiedOffset() {
-    synchronized (lock) {
-      return certifiedOffset;
-    }
+    return certifiedOffset;
   }
 
   public long certifiedHeight() {
-    synchronized (lock) {
-      return certifiedHeight;
-    }
+    return certifiedHeight;
   }
 
   /** Why following stopped for good, or null. */
@@ -245,9 +240,10 @@ public final class CertifiedReplica implements Runnable {
         if (pending.isEmpty()) {
           List<LogRecord> batch = logReader.poll(POLL);
           pending.addAll(batch);
-          synchronized (lock) {
-            verified.addAll(verifiers.preVerify(engine, batch));
-          }
+          // Without the lock: pre-verification is thread-safe, and only this thread replaces the
+          // engine. Holding it here made every request that reads the replica wait for a batch's
+          // signatures.
+          verified.addAll(verifiers.preVerify(engine, batch));
         }
         while (!pending.isEmpty()) {
           pending.poll();

@@ -46,7 +46,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * --inflight} settlements between append and commit) and half of the throughput saturation reached
  * (open loop, paced). Settlements are signed before each phase, so the client's signing does not
  * compete with the network for the cores. Every number is printed with the command's settings; the
- * process stops itself when the phases end.
+ * process stops itself when the phases end. {@code --paced-only N} runs only an open-loop phase at
+ * N settlements per second (for latency experiments).
  */
 public final class CertifiedSettlementsLoad {
 
@@ -93,6 +94,7 @@ public final class CertifiedSettlementsLoad {
     int inflight = intArgument(args, "--inflight", 4_000);
     int verifierThreads = intArgument(args, "--verifier-threads", 2);
     int snapshotEveryBlocks = intArgument(args, "--snapshot-every-blocks", 1000);
+    int paceOnly = intArgument(args, "--paced-only", 0);
     int cores = Runtime.getRuntime().availableProcessors();
     verifyRatePerCore(Duration.ofSeconds(3)); // warm-up: let the JIT compile the curve code
     double verifyRate = verifyRatePerCore(Duration.ofSeconds(5));
@@ -110,19 +112,24 @@ public final class CertifiedSettlementsLoad {
       watcher.start();
       load.prepareWorld();
 
-      Phase saturation = load.saturate(Duration.ofSeconds(seconds), inflight);
-      saturation.print("saturation (closed loop, " + inflight + " in flight)");
-      double half = saturation.throughput() / 2;
-      Phase paced = load.pace(Duration.ofSeconds(seconds), half);
-      paced.print(String.format(Locale.ROOT, "half load (open loop, %.0f/s offered)", half));
+      if (paceOnly > 0) {
+        load.pace(Duration.ofSeconds(seconds), paceOnly)
+            .print(String.format(Locale.ROOT, "open loop, %d/s offered", paceOnly));
+      } else {
+        Phase saturation = load.saturate(Duration.ofSeconds(seconds), inflight);
+        saturation.print("saturation (closed loop, " + inflight + " in flight)");
+        double half = saturation.throughput() / 2;
+        Phase paced = load.pace(Duration.ofSeconds(seconds), half);
+        paced.print(String.format(Locale.ROOT, "half load (open loop, %.0f/s offered)", half));
 
-      System.out.printf(
-          Locale.ROOT,
-          "%nresult: %.0f certified settlements/s = %.1f %% of the bound (target >= 60 %%);"
-              + " p99 at half load %d ms (target <= 500 ms)%n",
-          saturation.throughput(),
-          100 * saturation.throughput() / bound,
-          paced.p99());
+        System.out.printf(
+            Locale.ROOT,
+            "%nresult: %.0f certified settlements/s = %.1f %% of the bound (target >= 60 %%);"
+                + " p99 at half load %d ms (target <= 500 ms)%n",
+            saturation.throughput(),
+            100 * saturation.throughput() / bound,
+            paced.p99());
+      }
       load.stopping = true;
       load.producer.close();
     }
@@ -263,6 +270,10 @@ public final class CertifiedSettlementsLoad {
     long committedAtStart = committed.get();
     long acceptedAtFrom = -1;
     int latenciesFrom = -1;
+    int progressLatenciesFrom;
+    synchronized (latencies) {
+      progressLatenciesFrom = latencies.size();
+    }
     LocalNetwork.StageTimes stagesFrom = network.stageTimes();
     while (System.nanoTime() < measureTo) {
       long now = System.nanoTime();
@@ -274,13 +285,26 @@ public final class CertifiedSettlementsLoad {
         }
       }
       if (now >= nextProgress) {
+        long[] recent;
+        synchronized (latencies) {
+          recent =
+              latencies.subList(progressLatenciesFrom, latencies.size()).stream()
+                  .mapToLong(l -> l[1])
+                  .sorted()
+                  .toArray();
+          progressLatenciesFrom = latencies.size();
+        }
         System.out.printf(
             Locale.ROOT,
-            "  %3d s: sent %d, committed %d, in flight %d%n",
+            "  %3d s: sent %d, committed %d, in flight %d; append to commit since the last line"
+                + " p50 %d ms, p99 %d ms, max %d ms%n",
             (now - start) / 1_000_000_000,
             sent,
             committed.get() - committedAtStart,
-            sent - (committed.get() - committedAtStart));
+            sent - (committed.get() - committedAtStart),
+            percentileOf(recent, 0.5),
+            percentileOf(recent, 0.99),
+            recent.length == 0 ? -1 : recent[recent.length - 1]);
         System.out.println(
             "         log end "
                 + network.logEnd()

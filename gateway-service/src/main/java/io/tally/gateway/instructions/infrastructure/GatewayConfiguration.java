@@ -5,6 +5,7 @@ import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.FinalityWaiters;
+import io.tally.gateway.instructions.application.InstructionLog;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.genesis.Genesis;
@@ -28,7 +29,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaTemplate;
 
 /** Explicit wiring of the gateway. */
 @Configuration(proxyBeanMethods = false)
@@ -86,36 +86,32 @@ class GatewayConfiguration {
   }
 
   @Bean
-  SubmitInstruction submitInstruction(
+  KafkaInstructionLog instructionLog(
       @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
       GatewayProperties properties,
       Genesis genesis,
-      CertifiedReplica replica,
-      Clock clock,
-      Backlog backlog) {
+      Clock clock) {
     SigningKey key =
         GenesisKeys.memberKey(
             genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
-    KafkaTemplate<byte[], byte[]> kafka =
-        new KafkaTemplate<>(
-            new DefaultKafkaProducerFactory<>(
-                KafkaSettings.producer(
-                    bootstrapServers, properties.instanceId(), properties.sendTimeout()),
-                new ByteArraySerializer(),
-                new ByteArraySerializer()));
     // A restarted instance opens a new epoch instead of remembering its sequence numbers.
     long epoch = clock.millis();
-    return new SubmitInstruction(
-        replica,
-        new KafkaInstructionLog(
-            kafka,
-            new EnvelopeWriter(properties.instanceId(), epoch, key),
-            properties.logTopic(),
-            properties.shard(),
-            properties.sendTimeout()),
-        clock,
-        Rules.DEFAULT,
-        backlog);
+    return new KafkaInstructionLog(
+        new DefaultKafkaProducerFactory<>(
+            KafkaSettings.producer(
+                bootstrapServers, properties.instanceId(), properties.sendTimeout()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer()),
+        new EnvelopeWriter(properties.instanceId(), epoch, key),
+        properties.logTopic(),
+        properties.shard(),
+        properties.sendTimeout());
+  }
+
+  @Bean
+  SubmitInstruction submitInstruction(
+      CertifiedReplica replica, InstructionLog instructionLog, Clock clock, Backlog backlog) {
+    return new SubmitInstruction(replica, instructionLog, clock, Rules.DEFAULT, backlog);
   }
 
   @Bean

@@ -7,38 +7,62 @@ import io.tally.protocol.envelope.EnvelopeWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
 /**
- * Writes instructions to one log partition in envelopes of this instance's chain. Sealing and
- * sending happen under one lock, so the broker receives the chain in sequence order; the idempotent
- * producer keeps that order through retries.
+ * Writes instructions to one log partition in envelopes of this instance's chain.
+ *
+ * <p>One sequencer thread seals and sends, so the broker receives the chain in sequence order (the
+ * idempotent producer keeps that order through retries). Request threads queue their instructions
+ * and wait for the broker's acknowledgement; under load the sequencer takes whatever queued at
+ * once. Request threads used to seal and send under a shared lock instead: with hundreds of
+ * concurrent requests on two cores, each hand-over of the lock waited for the scheduler, and the
+ * lock, not the CPU, set the gateway's pace.
  */
-final class KafkaInstructionLog implements InstructionLog {
+final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(KafkaInstructionLog.class);
+  private static final Duration IDLE = Duration.ofMillis(100);
+
+  /** Instructions of one request and the offsets the broker gave them. */
+  private record Append(List<byte[]> instructions, CompletableFuture<List<Long>> offsets) {}
+
+  private final DefaultKafkaProducerFactory<byte[], byte[]> producers;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final EnvelopeWriter writer;
   private final String topic;
   private final int partition;
   private final Duration sendTimeout;
+  // Unbounded: every queued append holds a request thread, so the server's threads bound it.
+  private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+  private final Thread sequencer = new Thread(this::run, "log-sequencer");
+  private volatile boolean closing;
 
   KafkaInstructionLog(
-      KafkaTemplate<byte[], byte[]> kafka,
+      DefaultKafkaProducerFactory<byte[], byte[]> producers,
       EnvelopeWriter writer,
       String topic,
       int partition,
       Duration sendTimeout) {
-    this.kafka = kafka;
+    this.producers = producers;
+    this.kafka = new KafkaTemplate<>(producers);
     this.writer = writer;
     this.topic = topic;
     this.partition = partition;
     this.sendTimeout = sendTimeout;
+    sequencer.setDaemon(true);
+    sequencer.start();
   }
 
   @Override
@@ -48,26 +72,92 @@ final class KafkaInstructionLog implements InstructionLog {
 
   @Override
   public List<Long> appendAll(List<byte[]> instructions) {
-    List<CompletableFuture<SendResult<byte[], byte[]>>> sent = new ArrayList<>(instructions.size());
-    synchronized (writer) {
-      for (byte[] instruction : instructions) {
-        Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
-        sent.add(kafka.send(new ProducerRecord<>(topic, partition, null, envelope.toBytes())));
-      }
+    if (closing) {
+      throw new IllegalStateException("the gateway is shutting down; the log takes no more");
     }
-    long deadline = System.nanoTime() + sendTimeout.toNanos();
-    List<Long> offsets = new ArrayList<>(sent.size());
+    Append append = new Append(List.copyOf(instructions), new CompletableFuture<>());
+    queue.add(append);
     try {
-      for (CompletableFuture<SendResult<byte[], byte[]>> one : sent) {
-        long left = Math.max(0, deadline - System.nanoTime());
-        offsets.add(one.get(left, TimeUnit.NANOSECONDS).getRecordMetadata().offset());
-      }
-      return offsets;
+      return append.offsets().get(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing to the log", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("the log did not acknowledge the instruction", e);
     }
+  }
+
+  private void run() {
+    List<Append> batch = new ArrayList<>();
+    try {
+      while (!closing || !queue.isEmpty()) {
+        Append first = queue.poll(IDLE.toMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch);
+        batch.forEach(this::send);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      // Whatever is left is answered, never left waiting until its timeout.
+      batch.addAll(queue);
+      batch.forEach(
+          append ->
+              append
+                  .offsets()
+                  .completeExceptionally(new IllegalStateException("the gateway stopped")));
+    }
+  }
+
+  /**
+   * Seals and sends one request's instructions; completes its offsets when all are acknowledged.
+   */
+  private void send(Append append) {
+    List<CompletableFuture<SendResult<byte[], byte[]>>> sent =
+        new ArrayList<>(append.instructions().size());
+    try {
+      for (byte[] instruction : append.instructions()) {
+        Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
+        sent.add(kafka.send(new ProducerRecord<>(topic, partition, null, envelope.toBytes())));
+      }
+    } catch (RuntimeException e) {
+      append.offsets().completeExceptionally(e);
+      return;
+    }
+    var unused =
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+            .whenComplete(
+                (done, failure) -> {
+                  if (failure != null) {
+                    append.offsets().completeExceptionally(failure);
+                  } else {
+                    append
+                        .offsets()
+                        .complete(
+                            sent.stream()
+                                .map(one -> one.join().getRecordMetadata().offset())
+                                .toList());
+                  }
+                });
+  }
+
+  /** Sends what is queued, then closes the producer. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      sequencer.join(sendTimeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (sequencer.isAlive()) {
+      log.warn("the log sequencer did not finish; interrupting it");
+      sequencer.interrupt();
+    }
+    producers.destroy();
   }
 }
