@@ -414,6 +414,15 @@ public final class Engine {
     return open == null ? 0 : open.outcomes.size() + open.segment.size();
   }
 
+  /**
+   * Records of the open block already applied to the state (0 when none is open): those before a
+   * cut marker that did not close it. While it is 0, the state is exactly that after block {@link
+   * #height}.
+   */
+  public int openBlockApplied() {
+    return open == null ? 0 : open.outcomes.size();
+  }
+
   /** Admits the seals of the block's pending segment, applies its records; the last outcome. */
   private Outcome applySegment(OpenBlock block) {
     List<PreVerified> segment = block.segment;

@@ -76,6 +76,21 @@ class BlockCuttingTest {
   }
 
   @Test
+  void recordsBeforeAnIgnoredCutAreAppliedWhileTheBlockStaysOpen() {
+    long next = engine.height() + 1;
+    stream(List.of(pay(), net.cut(next + 1)));
+
+    assertThat(engine.height()).isEqualTo(next - 1);
+    assertThat(engine.openBlockSize()).isEqualTo(2);
+    assertThat(engine.openBlockApplied()).isEqualTo(2); // the state already holds the payment
+
+    stream(List.of(pay()));
+    assertThat(engine.openBlockApplied()).isEqualTo(2); // the next segment waits for its cut
+    stream(List.of(net.cut(next)));
+    assertThat(engine.openBlockApplied()).isZero();
+  }
+
+  @Test
   void aBlockClosesAtTheSizeCapWithoutACut() {
     List<BlockResult> blocks = stream(List.of(pay(), pay(), pay(), pay(), pay()));
 

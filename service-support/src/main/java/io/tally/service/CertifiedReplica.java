@@ -38,7 +38,12 @@ import org.slf4j.LoggerFactory;
  * An engine replica that follows the log and exposes its state only as of certified blocks: after
  * each block it computes, it reads finality events until one for that height brings a certificate
  * that verifies against the genesis over exactly the header it computed. A certificate over another
- * header stops it (the directory then stays at the last certified height and says why).
+ * header stops it.
+ *
+ * <p>The engine applies a block before its certificate can be checked, so reads of the state
+ * (accounts, participants, assets) wait, for at most {@link #READ_WAIT_MAX}, while the engine holds
+ * a block that is not certified yet, and throw {@link NotCertified} if it is not certified by then
+ * or the replica stopped: they never show a balance or a key that no quorum certified.
  *
  * <p>It keeps no state of its own: on start it replays the log from the beginning.
  */
@@ -47,6 +52,21 @@ public final class CertifiedReplica implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CertifiedReplica.class);
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration BACKOFF = Duration.ofSeconds(1);
+
+  /** How long a read of the state waits for the certificate of a block the engine applied. */
+  public static final Duration READ_WAIT_MAX = Duration.ofSeconds(5);
+
+  /**
+   * A read found no certified state to show: the certificate of a block the engine applied did not
+   * arrive in time, or the replica stopped following the network.
+   */
+  public static final class NotCertified extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotCertified(String message) {
+      super(message);
+    }
+  }
 
   /** Outcomes of the most recent instruction ids kept for status queries. */
   private static final int OUTCOMES_KEPT = 200_000;
@@ -65,6 +85,7 @@ public final class CertifiedReplica implements Runnable {
   private List<Outcome> pendingOutcomes = List.of();
   private volatile long certifiedHeight;
   private volatile long certifiedOffset = -1;
+  private volatile long computedHeight;
   private final LinkedHashMap<String, Outcome> outcomes =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -129,6 +150,7 @@ public final class CertifiedReplica implements Runnable {
   /** A participant as of the last certified block. */
   public Optional<ParticipantView> participant(String id) {
     synchronized (lock) {
+      awaitCertifiedState();
       return engine.participant(id);
     }
   }
@@ -136,6 +158,7 @@ public final class CertifiedReplica implements Runnable {
   /** An account's balances as of the last certified block. */
   public Optional<AccountView> account(String id) {
     synchronized (lock) {
+      awaitCertifiedState();
       return engine.account(id);
     }
   }
@@ -146,6 +169,7 @@ public final class CertifiedReplica implements Runnable {
    */
   public List<AccountView> accounts(@Nullable String owner, String after, int limit) {
     synchronized (lock) {
+      awaitCertifiedState();
       return accountIndex.page(owner, after, limit).stream()
           .map(engine::account)
           .flatMap(Optional::stream)
@@ -156,6 +180,7 @@ public final class CertifiedReplica implements Runnable {
   /** All participant ids as of the last certified block, sorted. */
   public List<String> participantIds() {
     synchronized (lock) {
+      awaitCertifiedState();
       return engine.participantIds();
     }
   }
@@ -163,6 +188,7 @@ public final class CertifiedReplica implements Runnable {
   /** All assets as of the last certified block, sorted by code. */
   public List<Asset> assets() {
     synchronized (lock) {
+      awaitCertifiedState();
       return engine.assets();
     }
   }
@@ -197,6 +223,36 @@ public final class CertifiedReplica implements Runnable {
     return engine.preVerifyInstruction(instruction); // thread-safe, also while applying
   }
 
+  /**
+   * Under the lock: returns once the engine holds exactly the state after the last certified block.
+   *
+   * @throws NotCertified after {@link #READ_WAIT_MAX}, or at once if the replica stopped following
+   */
+  private void awaitCertifiedState() {
+    long deadline = System.nanoTime() + READ_WAIT_MAX.toNanos();
+    while (engine.height() > certifiedHeight || engine.openBlockApplied() > 0) {
+      String stopped = halted;
+      if (stopped != null) {
+        throw new NotCertified("this replica stopped following the network: " + stopped);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || stopping) {
+        throw new NotCertified(
+            "the state after block "
+                + engine.height()
+                + " is computed but not certified yet (waited "
+                + READ_WAIT_MAX.toSeconds()
+                + " s); try again");
+      }
+      try {
+        lock.wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NotCertified("interrupted while waiting for a certificate");
+      }
+    }
+  }
+
   /** The last log offset a certified block covers; -1 before the first block. */
   public long certifiedOffset() {
     return certifiedOffset;
@@ -204,6 +260,11 @@ public final class CertifiedReplica implements Runnable {
 
   public long certifiedHeight() {
     return certifiedHeight;
+  }
+
+  /** The height of the newest block the replica computed, certified or not. */
+  public long computedHeight() {
+    return computedHeight;
   }
 
   /** Why following stopped for good, or null. */
@@ -255,6 +316,7 @@ public final class CertifiedReplica implements Runnable {
           synchronized (lock) {
             block = engine.offer(next);
             block.ifPresent(result -> accountIndex.add(result.changedAccounts()));
+            computedHeight = engine.height();
           }
           if (block.isPresent()) {
             pendingOutcomes = block.get().outcomes();
@@ -320,6 +382,7 @@ public final class CertifiedReplica implements Runnable {
       }
       accountIndex.clear();
       accountIndex.add(engine.accounts());
+      computedHeight = engine.height();
       return next;
     }
   }
@@ -372,6 +435,7 @@ public final class CertifiedReplica implements Runnable {
                 outcomes.putIfAbsent(id, outcome);
               }
             }
+            lock.notifyAll(); // reads waiting for a certified state
           }
           return;
         } catch (VerificationException e) {
@@ -381,6 +445,9 @@ public final class CertifiedReplica implements Runnable {
                   + " does not certify the header this replica computed: "
                   + e.getMessage();
           log.error("HALT: {}", halted);
+          synchronized (lock) {
+            lock.notifyAll(); // reads waiting for a certificate that will not come
+          }
           return;
         }
       }

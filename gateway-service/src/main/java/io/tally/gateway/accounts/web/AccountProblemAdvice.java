@@ -2,6 +2,7 @@ package io.tally.gateway.accounts.web;
 
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.web.Problems;
+import io.tally.service.CertifiedReplica;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -33,6 +34,13 @@ class AccountProblemAdvice {
   @ExceptionHandler
   ProblemDetail badParameter(IllegalArgumentException e) {
     return Problems.of(HttpStatus.BAD_REQUEST, "MALFORMED", e.getMessage());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> notCertified(CertifiedReplica.NotCertified e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "NOT_CERTIFIED", e.getMessage()));
   }
 
   @ExceptionHandler

@@ -1,10 +1,13 @@
 package io.tally.identity.governance.web;
 
 import io.tally.identity.governance.domain.Refusal;
+import io.tally.service.CertifiedReplica;
 import java.net.URI;
 import java.util.Locale;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -32,5 +35,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     problem.setType(URI.create("urn:tally:problem:" + code));
     problem.setTitle(refusal.reason().name());
     return problem;
+  }
+
+  /** A directory read while the replica's newest block is not certified yet: 503, retry. */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> notCertified(CertifiedReplica.NotCertified e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    problem.setType(URI.create("urn:tally:problem:not-certified"));
+    problem.setTitle("NOT_CERTIFIED");
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(problem);
   }
 }

@@ -56,7 +56,12 @@ class OrderedWriterTest {
         () -> {
           throw failure;
         });
-    writer.submit(() -> written.add(3));
+    try {
+      writer.submit(() -> written.add(3));
+    } catch (IllegalStateException alreadyReported) {
+      // The failure may already have happened: then this submit reports it instead of queueing.
+      assertThat(alreadyReported).hasCause(failure);
+    }
     writer.close();
     assertThat(written).containsExactly(1);
     assertThatThrownBy(writer::rethrowFailure)

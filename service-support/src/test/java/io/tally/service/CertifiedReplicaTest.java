@@ -1,0 +1,236 @@
+package io.tally.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tally.engine.AccountView;
+import io.tally.engine.BlockResult;
+import io.tally.engine.Engine;
+import io.tally.engine.LogRecord;
+import io.tally.engine.Rules;
+import io.tally.engine.TestNetwork;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.QuorumCertificate;
+import io.tally.protocol.block.Vote;
+import io.tally.protocol.codec.Base64Url;
+import io.tally.protocol.codec.JsonWriter;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replica against an in-memory log and finality feed: real records, real engines, real votes
+ * and certificates, so that the test decides when a block's certificate arrives.
+ */
+class CertifiedReplicaTest {
+
+  final TestNetwork net = new TestNetwork();
+  final List<LogRecord> log = new CopyOnWriteArrayList<>();
+  final BlockingQueue<byte[]> finality = new LinkedBlockingQueue<>();
+  final EnvelopeWriter ledger = new EnvelopeWriter("ledger-1", 1, TestNetwork.LEDGER);
+  // Computes the headers the validators would sign, block by block, from the same records.
+  final Engine validators = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
+  final ExecutorService verifierPool = Executors.newFixedThreadPool(2);
+  final ExecutorService reads = Executors.newCachedThreadPool();
+  CertifiedReplica replica;
+  Thread following;
+
+  @BeforeEach
+  void followTheWorld() throws Exception {
+    replica =
+        new CertifiedReplica(
+            TestNetwork.GENESIS,
+            0,
+            ListReader::new,
+            () -> new QueueReader(finality),
+            new ParallelPreVerifier(verifierPool));
+    following = new Thread(replica, "replica-under-test");
+    following.start();
+    List<LogRecord> world = new ArrayList<>(net.world());
+    world.add(net.cut(1));
+    certify(append(world));
+    await(() -> replica.certifiedHeight() == 1);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    replica.stop();
+    following.join(10_000);
+    verifierPool.shutdownNow();
+    reads.shutdownNow();
+  }
+
+  @Test
+  void aBalanceIsNotShownWhileItsBlockAwaitsItsCertificate() throws Exception {
+    BlockHeader second =
+        append(
+            List.of(
+                net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 300)),
+                    TestNetwork.BANK_A),
+                net.cut(2)));
+    await(() -> replica.computedHeight() == 2);
+    CompletableFuture<Optional<AccountView>> read =
+        CompletableFuture.supplyAsync(() -> replica.account("b-eur"), reads);
+
+    // Block 2 is computed; without its certificate the read must not answer.
+    Thread.sleep(300);
+    assertThat(read).isNotDone();
+
+    certify(second);
+    assertThat(read.get(10, TimeUnit.SECONDS).orElseThrow().postedBalance()).isEqualTo(300);
+    assertThat(replica.certifiedHeight()).isEqualTo(2);
+  }
+
+  @Test
+  void aReadFailsInsteadOfShowingABlockThatAQuorumCertifiedDifferently() throws Exception {
+    BlockHeader second =
+        append(
+            List.of(
+                net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 300)),
+                    TestNetwork.BANK_A),
+                net.cut(2)));
+    await(() -> replica.computedHeight() == 2);
+    CompletableFuture<Optional<AccountView>> read =
+        CompletableFuture.supplyAsync(() -> replica.account("b-eur"), reads);
+    BlockHeader other =
+        new BlockHeader(
+            second.network(),
+            second.shard(),
+            second.height(),
+            second.prev(),
+            second.entryCount(),
+            second.entries(),
+            second.state(), // not this block's results root: another header
+            second.state(),
+            second.logTime(),
+            second.firstOffset(),
+            second.lastOffset());
+    certify(other);
+
+    assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(CertifiedReplica.NotCertified.class)
+        .hasMessageContaining("stopped following");
+    assertThat(replica.halted()).isNotNull();
+    assertThat(replica.certifiedHeight()).isEqualTo(1);
+  }
+
+  /** Appends records to the log; the header the validators compute for the block they close. */
+  private BlockHeader append(List<LogRecord> records) {
+    Optional<BlockResult> closed = Optional.empty();
+    for (LogRecord record : records) {
+      closed = validators.offer(validators.preVerify(record));
+      log.add(record);
+    }
+    return closed.orElseThrow().header();
+  }
+
+  /** Publishes the finality event of {@code header}, signed by a quorum of validators. */
+  private void certify(BlockHeader header) {
+    QuorumCertificate certificate =
+        QuorumCertificate.assemble(
+            List.of(
+                Vote.sign(header, TestNetwork.key("validator-1")),
+                Vote.sign(header, TestNetwork.key("validator-2")),
+                Vote.sign(header, TestNetwork.key("validator-3"))));
+    byte[] event =
+        new JsonWriter()
+            .beginObject()
+            .member("shard", header.shard())
+            .member("height", header.height())
+            .member("header", Base64Url.encode(header.toBytes()))
+            .member("certificate", Base64Url.encode(certificate.toBytes()))
+            .endObject()
+            .toUtf8();
+    finality.add(ledger.next(EnvelopeType.FINALIZED, event).toBytes());
+  }
+
+  private static void await(Supplier<Boolean> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the replica did not get there in 30 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** Reads {@link #log} from a position, as a Kafka consumer would. */
+  private final class ListReader implements LogReader {
+    private int next;
+
+    @Override
+    public void seek(long offset) {
+      next = (int) offset;
+    }
+
+    @Override
+    public List<LogRecord> poll(Duration timeout) {
+      if (next >= log.size()) {
+        sleep(Math.min(timeout.toMillis(), 10));
+        return List.of();
+      }
+      List<LogRecord> batch = List.copyOf(log.subList(next, log.size()));
+      next += batch.size();
+      return batch;
+    }
+
+    @Override
+    public long lag() {
+      return (long) log.size() - next;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Hands over what {@link #finality} holds. */
+  private static final class QueueReader implements FinalityReader {
+    private final BlockingQueue<byte[]> queue;
+
+    QueueReader(BlockingQueue<byte[]> queue) {
+      this.queue = queue;
+    }
+
+    @Override
+    public List<byte[]> poll(Duration timeout) {
+      List<byte[]> events = new ArrayList<>();
+      try {
+        byte[] first = queue.poll(Math.min(timeout.toMillis(), 10), TimeUnit.MILLISECONDS);
+        if (first != null) {
+          events.add(first);
+          queue.drainTo(events);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return events;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
