@@ -415,12 +415,13 @@ public final class Engine {
   }
 
   /**
-   * Records of the open block already applied to the state (0 when none is open): those before a
-   * cut marker that did not close it. While it is 0, the state is exactly that after block {@link
-   * #height}.
+   * Records of the open block, other than cut markers, already applied to the state (0 when none is
+   * open): those before a cut marker that did not close it. While it is 0, the state is exactly
+   * that after block {@link #height} (an ignored cut marker changes nothing but the block's
+   * outcomes; validators cut no block that holds only cut markers).
    */
   public int openBlockApplied() {
-    return open == null ? 0 : open.outcomes.size();
+    return open == null ? 0 : open.appliedOtherThanCuts;
   }
 
   /** Admits the seals of the block's pending segment, applies its records; the last outcome. */
@@ -430,6 +431,9 @@ public final class Engine {
     @Nullable Outcome last = null;
     for (PreVerified entry : segment) {
       last = applyEntry(block, entry);
+      if (entry.kind != PreVerified.Kind.CUT) {
+        block.appliedOtherThanCuts++;
+      }
     }
     segment.clear();
     if (last == null) {
@@ -492,6 +496,7 @@ public final class Engine {
     final List<AccountView> changedAccounts = new ArrayList<>();
     long currentOffset;
     @Nullable String currentId;
+    int appliedOtherThanCuts;
 
     OpenBlock(long height, int expectedSize) {
       this.height = height;

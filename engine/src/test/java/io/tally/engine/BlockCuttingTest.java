@@ -82,11 +82,20 @@ class BlockCuttingTest {
 
     assertThat(engine.height()).isEqualTo(next - 1);
     assertThat(engine.openBlockSize()).isEqualTo(2);
-    assertThat(engine.openBlockApplied()).isEqualTo(2); // the state already holds the payment
+    assertThat(engine.openBlockApplied()).isEqualTo(1); // the state already holds the payment
 
     stream(List.of(pay()));
-    assertThat(engine.openBlockApplied()).isEqualTo(2); // the next segment waits for its cut
+    assertThat(engine.openBlockApplied()).isEqualTo(1); // the next segment waits for its cut
     stream(List.of(net.cut(next)));
+    assertThat(engine.openBlockApplied()).isZero();
+  }
+
+  @Test
+  void anIgnoredCutAloneLeavesTheStateAsTheLastBlockLeftIt() {
+    long next = engine.height() + 1;
+    stream(List.of(net.cut(next + 1)));
+
+    assertThat(engine.openBlockSize()).isEqualTo(1);
     assertThat(engine.openBlockApplied()).isZero();
   }
 

@@ -40,6 +40,7 @@ class CertifiedReplicaTest {
 
   final TestNetwork net = new TestNetwork();
   final List<LogRecord> log = new CopyOnWriteArrayList<>();
+  volatile int read; // how far the replica's reader got
   final BlockingQueue<byte[]> finality = new LinkedBlockingQueue<>();
   final EnvelopeWriter ledger = new EnvelopeWriter("ledger-1", 1, TestNetwork.LEDGER);
   // Computes the headers the validators would sign, block by block, from the same records.
@@ -76,14 +77,7 @@ class CertifiedReplicaTest {
 
   @Test
   void aBalanceIsNotShownWhileItsBlockAwaitsItsCertificate() throws Exception {
-    BlockHeader second =
-        append(
-            List.of(
-                net.instruction(
-                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 300)),
-                    TestNetwork.BANK_A),
-                net.cut(2)));
-    await(() -> replica.computedHeight() == 2);
+    BlockHeader second = paymentComputedInBlockTwo();
     CompletableFuture<Optional<AccountView>> read =
         CompletableFuture.supplyAsync(() -> replica.account("b-eur"), reads);
 
@@ -98,14 +92,7 @@ class CertifiedReplicaTest {
 
   @Test
   void aReadFailsInsteadOfShowingABlockThatAQuorumCertifiedDifferently() throws Exception {
-    BlockHeader second =
-        append(
-            List.of(
-                net.instruction(
-                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 300)),
-                    TestNetwork.BANK_A),
-                net.cut(2)));
-    await(() -> replica.computedHeight() == 2);
+    BlockHeader second = paymentComputedInBlockTwo();
     CompletableFuture<Optional<AccountView>> read =
         CompletableFuture.supplyAsync(() -> replica.account("b-eur"), reads);
     BlockHeader other =
@@ -128,6 +115,35 @@ class CertifiedReplicaTest {
         .hasMessageContaining("stopped following");
     assertThat(replica.halted()).isNotNull();
     assertThat(replica.certifiedHeight()).isEqualTo(1);
+  }
+
+  @Test
+  void anIgnoredCutMarkerOnAnIdleLogDoesNotHoldReads() throws Exception {
+    // A marker for a later height is ignored; no validator cuts a block holding only markers, so
+    // the open block may stay open for as long as the log is idle.
+    LogRecord ignored = net.cut(5);
+    validators.offer(validators.preVerify(ignored));
+    log.add(ignored);
+    await(() -> read == log.size());
+    Thread.sleep(200); // the replica offers what it read
+
+    assertThat(
+            CompletableFuture.supplyAsync(() -> replica.account("b-eur"), reads)
+                .get(2, TimeUnit.SECONDS))
+        .isPresent();
+  }
+
+  /** A block paying 300 EUR minor units to b-eur, once the replica computed it. */
+  private BlockHeader paymentComputedInBlockTwo() throws InterruptedException {
+    BlockHeader header =
+        append(
+            List.of(
+                net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 300)),
+                    TestNetwork.BANK_A),
+                net.cut(2)));
+    await(() -> replica.computedHeight() == 2);
+    return header;
   }
 
   /** Appends records to the log; the header the validators compute for the block they close. */
@@ -187,6 +203,7 @@ class CertifiedReplicaTest {
       }
       List<LogRecord> batch = List.copyOf(log.subList(next, log.size()));
       next += batch.size();
+      read = next;
       return batch;
     }
 
