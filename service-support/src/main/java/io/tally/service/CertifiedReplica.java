@@ -68,6 +68,9 @@ public final class CertifiedReplica implements Runnable {
     }
   }
 
+  /** A value read from the replica and the certified height it is as of. */
+  public record AsOf<T>(T value, long height) {}
+
   /** Outcomes of the most recent instruction ids kept for status queries. */
   private static final int OUTCOMES_KEPT = 200_000;
 
@@ -145,6 +148,17 @@ public final class CertifiedReplica implements Runnable {
 
   public void stop() {
     stopping = true;
+  }
+
+  /**
+   * Runs {@code read} (a read of this replica) and names the certified height its answer is as of:
+   * no block is certified between the two. Reading the height separately could name the next one.
+   */
+  public <T> AsOf<T> asOf(Supplier<T> read) {
+    synchronized (lock) {
+      T value = read.get(); // the lock is re-entrant; a read waiting for a certificate releases it
+      return new AsOf<>(value, certifiedHeight);
+    }
   }
 
   /** A participant as of the last certified block. */

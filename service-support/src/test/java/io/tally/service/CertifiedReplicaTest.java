@@ -87,7 +87,10 @@ class CertifiedReplicaTest {
 
     certify(second);
     assertThat(read.get(10, TimeUnit.SECONDS).orElseThrow().postedBalance()).isEqualTo(300);
-    assertThat(replica.certifiedHeight()).isEqualTo(2);
+    CertifiedReplica.AsOf<Optional<AccountView>> labelled =
+        replica.asOf(() -> replica.account("b-eur"));
+    assertThat(labelled.height()).isEqualTo(2);
+    assertThat(labelled.value().orElseThrow().postedBalance()).isEqualTo(300);
   }
 
   @Test

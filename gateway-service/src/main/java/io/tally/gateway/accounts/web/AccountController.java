@@ -116,10 +116,12 @@ class AccountController {
     if (limit < 1 || limit > PAGE_MAX) {
       throw new IllegalArgumentException("limit must be between 1 and " + PAGE_MAX);
     }
-    long height = replica.certifiedHeight();
+    CertifiedReplica.AsOf<List<AccountView>> accounts =
+        replica.asOf(
+            () -> replica.accounts(caller.auditor() ? null : caller.participant(), after, limit));
     List<AccountResponse> page =
-        replica.accounts(caller.auditor() ? null : caller.participant(), after, limit).stream()
-            .map(account -> AccountResponse.of(account, height))
+        accounts.value().stream()
+            .map(account -> AccountResponse.of(account, accounts.height()))
             .toList();
     return new AccountPage(page, page.size() < limit ? null : page.get(page.size() - 1).id());
   }
@@ -130,7 +132,8 @@ class AccountController {
       @PathVariable String id)
       throws AccessControl.Unauthenticated {
     AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
-    return AccountResponse.of(visible(caller, id), replica.certifiedHeight());
+    CertifiedReplica.AsOf<AccountView> account = replica.asOf(() -> visible(caller, id));
+    return AccountResponse.of(account.value(), account.height());
   }
 
   /** The account's movements, oldest first, from a ledger replica (cursor {@code after}). */

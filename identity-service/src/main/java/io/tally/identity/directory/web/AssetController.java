@@ -26,10 +26,10 @@ class AssetController {
 
   @GetMapping
   AssetList assets() {
-    long height = directory.certifiedHeight();
+    CertifiedReplica.AsOf<List<Asset>> assets = directory.asOf(directory::assets);
     return new AssetList(
-        height,
-        directory.assets().stream()
+        assets.height(),
+        assets.value().stream()
             .map((Asset a) -> new AssetResponse(a.code(), a.scale(), a.issuer()))
             .toList());
   }

@@ -6,6 +6,7 @@ import io.tally.protocol.keys.Jwk;
 import io.tally.protocol.keys.Jwks;
 import io.tally.service.CertifiedReplica;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -41,13 +42,16 @@ class DirectoryController {
 
   @GetMapping
   ParticipantList participants() {
-    return new ParticipantList(directory.certifiedHeight(), directory.participantIds());
+    CertifiedReplica.AsOf<List<String>> ids = directory.asOf(directory::participantIds);
+    return new ParticipantList(ids.height(), ids.value());
   }
 
   @GetMapping("/{id}")
   ParticipantResponse participant(@PathVariable String id) throws Refusal {
-    long height = directory.certifiedHeight();
-    ParticipantView view = find(id);
+    CertifiedReplica.AsOf<Optional<ParticipantView>> found =
+        directory.asOf(() -> directory.participant(id));
+    ParticipantView view = found.value().orElseThrow(() -> unknown(id));
+    long height = found.height();
     return new ParticipantResponse(
         view.id(),
         view.name(),
@@ -65,12 +69,12 @@ class DirectoryController {
   }
 
   private ParticipantView find(String id) throws Refusal {
-    return directory
-        .participant(id)
-        .orElseThrow(
-            () ->
-                new Refusal(
-                    Refusal.Reason.UNKNOWN_PARTICIPANT,
-                    "no finalized block registers participant " + id + " (yet)"));
+    return directory.participant(id).orElseThrow(() -> unknown(id));
+  }
+
+  private static Refusal unknown(String id) {
+    return new Refusal(
+        Refusal.Reason.UNKNOWN_PARTICIPANT,
+        "no finalized block registers participant " + id + " (yet)");
   }
 }
