@@ -10,10 +10,9 @@ import io.tally.engine.LogRecord;
 import io.tally.engine.Rules;
 import io.tally.engine.TestNetwork;
 import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.FinalizedEvent;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
-import io.tally.protocol.codec.Base64Url;
-import io.tally.protocol.codec.JsonWriter;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import java.time.Duration;
@@ -167,16 +166,8 @@ class CertifiedReplicaTest {
                 Vote.sign(header, TestNetwork.key("validator-1")),
                 Vote.sign(header, TestNetwork.key("validator-2")),
                 Vote.sign(header, TestNetwork.key("validator-3"))));
-    byte[] event =
-        new JsonWriter()
-            .beginObject()
-            .member("shard", header.shard())
-            .member("height", header.height())
-            .member("header", Base64Url.encode(header.toBytes()))
-            .member("certificate", Base64Url.encode(certificate.toBytes()))
-            .endObject()
-            .toUtf8();
-    finality.add(ledger.next(EnvelopeType.FINALIZED, event).toBytes());
+    finality.add(
+        ledger.next(EnvelopeType.FINALIZED, FinalizedEvent.toBytes(header, certificate)).toBytes());
   }
 
   private static void await(Supplier<Boolean> condition) throws InterruptedException {

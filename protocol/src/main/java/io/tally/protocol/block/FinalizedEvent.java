@@ -1,7 +1,5 @@
-package io.tally.ledger.blocks.domain;
+package io.tally.protocol.block;
 
-import io.tally.protocol.block.BlockHeader;
-import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.codec.JsonWriter;
 
