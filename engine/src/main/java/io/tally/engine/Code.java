@@ -18,8 +18,21 @@ public enum Code {
   PRODUCER_UNKNOWN,
   /** The producer already wrote this sequence number (or an older epoch): a replayed record. */
   RECORD_REPLAYED,
-  /** A record type that does not belong in the log (votes and finality notices have topics). */
+  /**
+   * A record type that does not belong in the log (votes and finality notices have topics). Its
+   * producer's chain does not move.
+   */
   TYPE_UNEXPECTED,
+  /**
+   * The envelope names another stream (topic kind and shard) than this shard's log: a copy the
+   * broker made from another topic or partition. Its producer's chain does not move.
+   */
+  STREAM_MISMATCH,
+  /**
+   * The genesis role of the envelope's producer does not permit its type (a gateway's key writing a
+   * cut marker). Its producer's chain does not move.
+   */
+  ROLE_FORBIDS_TYPE,
 
   // --- signatures ---
   /** A signature does not verify for the key its {@code kid} names. */

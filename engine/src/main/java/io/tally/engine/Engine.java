@@ -13,6 +13,7 @@ import io.tally.protocol.codec.Sha256;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.ProducerSequences;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
@@ -62,6 +63,7 @@ public final class Engine {
   private final Genesis genesis;
   private final Rules rules;
   private final int shard;
+  private final Stream stream;
   private final Decoder decoder;
 
   // The chain.
@@ -102,6 +104,7 @@ public final class Engine {
     this.genesis = genesis;
     this.rules = rules;
     this.shard = shard;
+    this.stream = Stream.log(shard);
     this.decoder = new Decoder(rules);
     this.stateDigest = genesis.hash();
     this.scratch = new LegScratch(rules.legsMax());
@@ -121,19 +124,20 @@ public final class Engine {
     long time = record.logTime();
     Envelope envelope;
     try {
-      envelope = Envelope.parse(value, genesis.instances());
-      if (envelope.type() != EnvelopeType.INSTRUCTION
-          && envelope.type() != EnvelopeType.GOVERNANCE) {
+      // Refuses records of another stream, of a type the log does not carry or the producer's role
+      // does not permit, before they come near any producer's chain.
+      envelope = Envelope.parse(value, genesis, stream);
+      if (envelope.type() == EnvelopeType.CUT) {
         envelope.verifySeal(genesis.instances()); // a cut ends its segment: nothing vouches for it
       }
     } catch (VerificationException e) {
       return PreVerified.refused(offset, time, entryHash, sealCode(e.reason()));
     }
     byte[] body = envelope.body();
-    switch (envelope.type()) {
+    return switch (envelope.type()) {
       case CUT -> {
         Command.Cut cut = cut(body);
-        return new PreVerified(
+        yield new PreVerified(
             offset,
             time,
             entryHash,
@@ -150,26 +154,11 @@ public final class Engine {
             false);
       }
       case INSTRUCTION, GOVERNANCE -> {
-        return preVerifySigned(offset, time, entryHash, envelope, body);
+        yield preVerifySigned(offset, time, entryHash, envelope, body);
       }
-      default -> {
-        return new PreVerified(
-            offset,
-            time,
-            entryHash,
-            envelope,
-            PreVerified.Kind.NONE,
-            null,
-            0,
-            null,
-            null,
-            Code.TYPE_UNEXPECTED,
-            Code.TYPE_UNEXPECTED,
-            List.of(),
-            null,
-            false);
-      }
-    }
+      case VOTE, FINALIZED ->
+          throw new AssertionError("Envelope.parse admitted a " + envelope.type() + " on the log");
+    };
   }
 
   /**
@@ -280,6 +269,9 @@ public final class Engine {
     return switch (reason) {
       case SIGNER_UNKNOWN -> Code.PRODUCER_UNKNOWN;
       case SIGNATURE_INVALID -> Code.SIGNATURE_INVALID;
+      case STREAM_MISMATCH -> Code.STREAM_MISMATCH;
+      case TYPE_UNEXPECTED -> Code.TYPE_UNEXPECTED;
+      case ROLE_FORBIDS_TYPE -> Code.ROLE_FORBIDS_TYPE;
       default -> Code.MALFORMED;
     };
   }

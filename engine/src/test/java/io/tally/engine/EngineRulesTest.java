@@ -13,6 +13,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.SigningKey;
@@ -82,6 +83,7 @@ class EngineRulesTest {
       Envelope forged =
           Envelope.seal(
               EnvelopeType.INSTRUCTION,
+              TestNetwork.LOG,
               "gateway-9",
               1,
               0,
@@ -101,11 +103,54 @@ class EngineRulesTest {
     }
 
     @Test
-    void votesAndFinalityNoticesDoNotBelongInTheLog() {
-      assertThat(code(net.gatewayRecord(EnvelopeType.VOTE, new byte[] {1})))
-          .isEqualTo(Code.TYPE_UNEXPECTED);
-      assertThat(code(net.gatewayRecord(EnvelopeType.FINALIZED, new byte[] {1})))
-          .isEqualTo(Code.TYPE_UNEXPECTED);
+    void aVoteCopiedIntoTheLogIsStreamMismatchAndMovesNoChain() {
+      long next = engine.height() + 1;
+      BlockResult block =
+          engine.execute(
+              List.of(
+                  net.voteCopiedIntoTheLog(new byte[] {1}),
+                  net.voteCopiedIntoTheLog(new byte[] {2}),
+                  net.cut(next)));
+
+      assertThat(block.outcomes())
+          .extracting(Outcome::code)
+          .containsExactly(Code.STREAM_MISMATCH, Code.STREAM_MISMATCH, Code.ACCEPTED);
+      assertThat(block.sequenceAnomalies()).isEmpty();
+      assertThat(code(net.cut(next + 1))).isEqualTo(Code.ACCEPTED);
+    }
+
+    @Test
+    void recordsOfAnotherShardOrTopicAreStreamMismatch() {
+      assertThat(code(net.sealedBy("gateway-1", Stream.log(1), EnvelopeType.INSTRUCTION, 0)))
+          .isEqualTo(Code.STREAM_MISMATCH);
+      assertThat(code(net.sealedBy("ledger-1", Stream.finalized(0), EnvelopeType.FINALIZED, 0)))
+          .isEqualTo(Code.STREAM_MISMATCH);
+    }
+
+    @Test
+    void aTypeTheProducersRoleDoesNotPermitIsRefusedAndMovesNoChain() {
+      assertThat(code(net.sealedBy("gateway-1", TestNetwork.LOG, EnvelopeType.CUT, 0)))
+          .isEqualTo(Code.ROLE_FORBIDS_TYPE);
+      assertThat(code(net.sealedBy("ledger-1", TestNetwork.LOG, EnvelopeType.CUT, 0)))
+          .isEqualTo(Code.ROLE_FORBIDS_TYPE);
+      assertThat(
+              code(
+                  net.sealedBy(
+                      "validator-1-instance", TestNetwork.LOG, EnvelopeType.INSTRUCTION, 0)))
+          .isEqualTo(Code.ROLE_FORBIDS_TYPE);
+      assertThat(code(net.sealedBy("identity-1", TestNetwork.LOG, EnvelopeType.INSTRUCTION, 0)))
+          .isEqualTo(Code.ROLE_FORBIDS_TYPE);
+      assertThat(code(net.sealedBy("gateway-1", TestNetwork.LOG, EnvelopeType.GOVERNANCE, 0)))
+          .isEqualTo(Code.ROLE_FORBIDS_TYPE);
+
+      long next = engine.height() + 1;
+      BlockResult block =
+          engine.execute(
+              List.of(
+                  net.instruction(net.settle(net.id(), leg("a-eur", "b-eur", "EUR", 1)), BANK_A),
+                  net.cut(next)));
+      assertThat(block.outcomes()).extracting(Outcome::code).containsOnly(Code.ACCEPTED);
+      assertThat(block.sequenceAnomalies()).isEmpty();
     }
 
     @Test

@@ -45,7 +45,14 @@ class SealAdmissionTest {
   byte[] sealed(long seq, byte[] prev) {
     Hash prevHash = seq == 0 ? Hash.ZERO : Sha256.of(prev);
     return Envelope.seal(
-            EnvelopeType.INSTRUCTION, "gateway-1", EPOCH, seq, prevHash, instruction(), GATEWAY)
+            EnvelopeType.INSTRUCTION,
+            TestNetwork.LOG,
+            "gateway-1",
+            EPOCH,
+            seq,
+            prevHash,
+            instruction(),
+            GATEWAY)
         .toBytes();
   }
 
@@ -102,6 +109,7 @@ class SealAdmissionTest {
     Envelope other =
         Envelope.seal(
             EnvelopeType.INSTRUCTION,
+            TestNetwork.LOG,
             "identity-1",
             EPOCH,
             1,

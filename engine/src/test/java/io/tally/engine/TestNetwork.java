@@ -1,6 +1,7 @@
 package io.tally.engine;
 
 import io.tally.protocol.VerificationException;
+import io.tally.protocol.codec.Hash;
 import io.tally.protocol.codec.JsonException;
 import io.tally.protocol.codec.JsonObject;
 import io.tally.protocol.codec.JsonReader;
@@ -9,9 +10,12 @@ import io.tally.protocol.codec.Sha256;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.genesis.GenesisException;
+import io.tally.protocol.genesis.Instance;
 import io.tally.protocol.genesis.Member;
+import io.tally.protocol.genesis.Role;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
@@ -66,15 +70,15 @@ public final class TestNetwork {
 
   private static byte[] genesisBytes() {
     List<Member> validators = new ArrayList<>();
-    List<Member> instances = new ArrayList<>();
-    instances.add(new Member("gateway-1", GATEWAY.verificationKey()));
-    instances.add(new Member("identity-1", IDENTITY.verificationKey()));
-    instances.add(new Member("ledger-1", LEDGER.verificationKey()));
-    instances.add(new Member("ledger-2", key("ledger-2").verificationKey()));
+    List<Instance> instances = new ArrayList<>();
+    instances.add(instance("gateway-1", GATEWAY, Role.GATEWAY));
+    instances.add(instance("identity-1", IDENTITY, Role.IDENTITY));
+    instances.add(instance("ledger-1", LEDGER, Role.LEDGER));
+    instances.add(instance("ledger-2", key("ledger-2"), Role.LEDGER));
     for (int i = 1; i <= 4; i++) {
       validators.add(new Member("validator-" + i, key("validator-" + i).verificationKey()));
       String instance = "validator-" + i + "-instance";
-      instances.add(new Member(instance, key(instance).verificationKey()));
+      instances.add(instance(instance, key(instance), Role.VALIDATOR));
     }
     return Genesis.write(
         "tally-engine-test",
@@ -88,6 +92,10 @@ public final class TestNetwork {
         instances);
   }
 
+  private static Instance instance(String id, SigningKey key, Role role) {
+    return new Instance(new Member(id, key.verificationKey()), role);
+  }
+
   private static Genesis parse(byte[] bytes) {
     try {
       return Genesis.parse(bytes);
@@ -96,10 +104,15 @@ public final class TestNetwork {
     }
   }
 
-  private final EnvelopeWriter gateway = new EnvelopeWriter("gateway-1", 1, GATEWAY);
-  private final EnvelopeWriter identity = new EnvelopeWriter("identity-1", 1, IDENTITY);
+  /** This shard's log (shard 0). */
+  public static final Stream LOG = Stream.log(0);
+
+  private final EnvelopeWriter gateway = new EnvelopeWriter("gateway-1", LOG, 1, GATEWAY);
+  private final EnvelopeWriter identity = new EnvelopeWriter("identity-1", LOG, 1, IDENTITY);
   private final EnvelopeWriter validator =
-      new EnvelopeWriter("validator-1-instance", 1, VALIDATOR_INSTANCE);
+      new EnvelopeWriter("validator-1-instance", LOG, 1, VALIDATOR_INSTANCE);
+  private final EnvelopeWriter validatorVotes =
+      new EnvelopeWriter("validator-1-instance", Stream.votes(0), 1, VALIDATOR_INSTANCE);
   private long nextOffset;
   public long now = T0;
   private int nextId;
@@ -182,6 +195,22 @@ public final class TestNetwork {
 
   public LogRecord gatewayRecord(EnvelopeType type, byte[] body) {
     return record(gateway.next(type, body));
+  }
+
+  /**
+   * The vote envelope {@code validator-1-instance} writes to the votes topic (same producer and
+   * epoch as its cut markers, its own chain), as a broker would copy it into the log.
+   */
+  public LogRecord voteCopiedIntoTheLog(byte[] body) {
+    return record(validatorVotes.next(EnvelopeType.VOTE, body));
+  }
+
+  /**
+   * A record sealed by {@code producer} with its test key, on {@code stream}, outside any chain.
+   */
+  public LogRecord sealedBy(String producer, Stream stream, EnvelopeType type, long seq) {
+    return record(
+        Envelope.seal(type, stream, producer, 9, seq, Hash.ZERO, new byte[] {1}, key(producer)));
   }
 
   // ------------------------------------------------------------ payloads

@@ -41,4 +41,10 @@ public enum Reason {
   TOKEN_EXPIRED,
   /** An access token is for another audience, or lives longer than allowed. */
   TOKEN_NOT_ACCEPTED,
+  /** An envelope names another stream (topic kind and shard) than the one it was read from. */
+  STREAM_MISMATCH,
+  /** An envelope's type does not travel on the stream it names. */
+  TYPE_UNEXPECTED,
+  /** The role the genesis gives an envelope's producer does not permit the envelope's type. */
+  ROLE_FORBIDS_TYPE,
 }

@@ -7,7 +7,9 @@ import io.tally.protocol.codec.Sha256;
 import io.tally.protocol.genesis.Committee;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.genesis.GenesisException;
+import io.tally.protocol.genesis.Instance;
 import io.tally.protocol.genesis.Member;
+import io.tally.protocol.genesis.Role;
 import io.tally.protocol.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,7 +53,12 @@ public final class Fixtures {
         3,
         List.of(member("admin-1"), member("admin-2"), member("admin-3")),
         2,
-        List.of(member("gateway-1")));
+        List.of(instance("gateway-1", Role.GATEWAY)));
+  }
+
+  /** An instance of the genesis with {@link #key(String)} of its id. */
+  public static Instance instance(String id, Role role) {
+    return new Instance(member(id), role);
   }
 
   public static Genesis genesis() {

@@ -19,6 +19,7 @@ import io.tally.protocol.codec.JsonObject;
 import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -473,7 +474,7 @@ public final class CertifiedReplica implements Runnable {
   private void readFinality(FinalityReader reader, Map<Long, byte[]> finalized) {
     for (byte[] value : reader.poll(POLL)) {
       try {
-        Envelope envelope = Envelope.open(value, genesis.instances());
+        Envelope envelope = Envelope.open(value, genesis, Stream.finalized(shard));
         if (envelope.type() != EnvelopeType.FINALIZED) {
           continue;
         }

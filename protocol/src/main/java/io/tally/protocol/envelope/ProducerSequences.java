@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A reader's view of every producer's chain: for each verified envelope, in log order, says whether
- * it continues its producer's chain. Deterministic (state is ordered by producer id) and restorable
- * from {@link #positions()}, so validators can snapshot it.
+ * A reader's view of every producer's chain on one {@link Stream}: for each verified envelope of
+ * that stream, in log order, says whether it continues its producer's chain. A reader keeps one per
+ * stream it reads and feeds it only envelopes that {@link Envelope#parse} admitted for that stream,
+ * so a record copied from another stream never moves a chain here. Deterministic (state is ordered
+ * by producer id) and restorable from {@link #positions()}, so validators can snapshot it.
  *
  * <p>{@link Check#NEXT}, {@link Check#GAP} and {@link Check#FORK} move the chain to the record
  * checked (after a gap or fork the reader raises an alarm once, then follows the producer again);

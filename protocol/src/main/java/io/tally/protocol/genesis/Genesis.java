@@ -14,8 +14,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,14 +28,15 @@ import java.util.Set;
  * {"version":1,"network":"tally-local",
  *  "validators":{"quorum":3,"members":[{"id":"validator-1","key":{JWK}}, ...]},
  *  "governance":{"threshold":2,"members":[{"id":"admin-1","key":{JWK}}, ...]},
- *  "instances":[{"id":"gateway-1","key":{JWK}}, ...]}
+ *  "instances":[{"id":"gateway-1","role":"gateway","key":{JWK}}, ...]}
  * </pre>
  *
  * <p>Loading checks: the shape (unknown members refused), ids and keys distinct across the whole
  * file, 1 to {@link Limits#GENESIS_MEMBERS_MAX} validators with a quorum {@code q} that no {@code f
  * = floor((n-1)/3)} faulty validators can split (see {@link #quorumMin(int)}), 2 to {@code m}
- * governance signatures (never one key alone). The network is identified by the SHA-256 of the
- * file's bytes exactly as loaded, so the file is never re-serialized.
+ * governance signatures (never one key alone), a known {@link Role} for every instance (what it may
+ * produce; readers enforce it). The network is identified by the SHA-256 of the file's bytes
+ * exactly as loaded, so the file is never re-serialized.
  */
 public final class Genesis {
 
@@ -44,14 +48,24 @@ public final class Genesis {
   private final Committee validators;
   private final Committee governance;
   private final Committee instances;
+  private final Map<String, Role> roles;
 
   private Genesis(
-      Hash hash, String network, Committee validators, Committee governance, Committee instances) {
+      Hash hash,
+      String network,
+      Committee validators,
+      Committee governance,
+      List<Instance> instances) {
     this.hash = hash;
     this.network = network;
     this.validators = validators;
     this.governance = governance;
-    this.instances = instances;
+    this.instances = new Committee(instances.stream().map(Instance::member).toList(), 1);
+    Map<String, Role> byId = new HashMap<>();
+    for (Instance instance : instances) {
+      byId.put(instance.id(), instance.role());
+    }
+    this.roles = Map.copyOf(byId);
   }
 
   /** Loads and checks the genesis file at {@code path}. */
@@ -111,8 +125,25 @@ public final class Genesis {
                 + threshold);
       }
 
-      List<Member> instanceMembers =
-          membersArray(root.array("instances", Integer.MAX_VALUE), "instances");
+      List<Object> instanceItems = root.array("instances", Integer.MAX_VALUE);
+      List<Member> instanceMembers = membersArray(instanceItems, "instances", true);
+      List<Instance> instances = new ArrayList<>();
+      for (int i = 0; i < instanceMembers.size(); i++) {
+        Member member = instanceMembers.get(i);
+        String role = ((JsonObject) instanceItems.get(i)).string("role");
+        instances.add(
+            new Instance(
+                member,
+                Role.fromWireName(role)
+                    .orElseThrow(
+                        () ->
+                            new GenesisException(
+                                "instance "
+                                    + member.id()
+                                    + " has the unknown role \""
+                                    + role
+                                    + "\" (known: gateway, identity, validator, ledger)"))));
+      }
 
       requireDistinct(validatorMembers, governanceMembers, instanceMembers);
       return new Genesis(
@@ -120,7 +151,7 @@ public final class Genesis {
           network,
           new Committee(validatorMembers, (int) quorum),
           new Committee(governanceMembers, (int) threshold),
-          new Committee(instanceMembers, 1));
+          instances);
     } catch (JsonException e) {
       throw new GenesisException("genesis: " + e.getMessage(), e);
     }
@@ -157,9 +188,14 @@ public final class Genesis {
     return governance;
   }
 
-  /** The service instances allowed to write envelopes to the log. */
+  /** The service instances allowed to produce envelopes (each one's role says which types). */
   public Committee instances() {
     return instances;
+  }
+
+  /** The role of instance {@code id}, or empty if the genesis has no such instance. */
+  public Optional<Role> role(String id) {
+    return Optional.ofNullable(roles.get(id));
   }
 
   /**
@@ -172,16 +208,21 @@ public final class Genesis {
       int quorum,
       List<Member> governance,
       int threshold,
-      List<Member> instances) {
+      List<Instance> instances) {
     JsonWriter json =
         new JsonWriter().beginObject().member("version", VERSION).member("network", network);
     json.name("validators").beginObject().member("quorum", quorum).name("members");
     writeMembers(json, validators).endObject();
     json.name("governance").beginObject().member("threshold", threshold).name("members");
     writeMembers(json, governance).endObject();
-    json.name("instances");
-    writeMembers(json, instances);
-    return json.endObject().toUtf8();
+    json.name("instances").beginArray();
+    for (Instance instance : instances) {
+      json.beginObject().member("id", instance.id()).member("role", instance.role().wireName());
+      json.name("key");
+      instance.member().key().toJwk().writeTo(json);
+      json.endObject();
+    }
+    return json.endArray().endObject().toUtf8();
   }
 
   private static JsonWriter writeMembers(JsonWriter json, List<Member> members) {
@@ -196,10 +237,10 @@ public final class Genesis {
 
   private static List<Member> members(JsonObject committee, String name)
       throws JsonException, GenesisException {
-    return membersArray(committee.array("members", Integer.MAX_VALUE), name);
+    return membersArray(committee.array("members", Integer.MAX_VALUE), name, false);
   }
 
-  private static List<Member> membersArray(List<Object> items, String name)
+  private static List<Member> membersArray(List<Object> items, String name, boolean withRole)
       throws JsonException, GenesisException {
     if (items.size() > Limits.GENESIS_MEMBERS_MAX) {
       throw new GenesisException(
@@ -210,7 +251,7 @@ public final class Genesis {
       if (!(item instanceof JsonObject member)) {
         throw new GenesisException(name + " members must be objects");
       }
-      member.requireOnly(Set.of("id", "key"));
+      member.requireOnly(withRole ? Set.of("id", "role", "key") : Set.of("id", "key"));
       String id = member.string("id");
       if (!Member.ID_PATTERN.matcher(id).matches()) {
         throw new GenesisException(

@@ -13,6 +13,7 @@ import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.codec.JsonWriter;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.merkle.MerkleTree;
@@ -182,7 +183,7 @@ public record Receipt(
       throw new VerificationException(
           Reason.PROOF_INVALID, "tree size differs from the block's entry count");
     }
-    Envelope envelope = Envelope.parse(record, genesis.instances());
+    Envelope envelope = Envelope.parse(record, genesis, Stream.log(block.shard()));
     if (envelope.type() != EnvelopeType.INSTRUCTION) {
       throw new VerificationException(
           Reason.MALFORMED, "the record is a " + envelope.type() + ", not an instruction");

@@ -87,7 +87,10 @@ class GenesisTest {
             3,
             List.of(Fixtures.member("admin-1"), Fixtures.member("admin-2")),
             2,
-            List.of(new Member("validator-1", Fixtures.key("x").verificationKey())));
+            List.of(
+                new Instance(
+                    new Member("validator-1", Fixtures.key("x").verificationKey()),
+                    Role.VALIDATOR)));
     assertRefused(bytes, "id validator-1 appears twice");
   }
 
@@ -103,6 +106,30 @@ class GenesisTest {
     assertRefused("[]", "expected a JSON object");
   }
 
+  @Test
+  void instanceWithoutARoleIsRefused() {
+    String good = new String(Fixtures.genesisBytes(), StandardCharsets.UTF_8);
+    assertThat(good).contains("\"role\":\"gateway\",");
+
+    assertRefused(good.replace("\"role\":\"gateway\",", ""), "role");
+  }
+
+  @Test
+  void instanceWithAnUnknownRoleIsRefused() {
+    String good = new String(Fixtures.genesisBytes(), StandardCharsets.UTF_8);
+
+    assertRefused(
+        good.replace("\"role\":\"gateway\"", "\"role\":\"admin\""), "unknown role \"admin\"");
+  }
+
+  @Test
+  void everyInstanceHasTheRoleItWasWrittenWith() throws Exception {
+    Genesis genesis = Genesis.parse(Fixtures.genesisBytes());
+
+    assertThat(genesis.role("gateway-1")).contains(Role.GATEWAY);
+    assertThat(genesis.role("validator-1")).isEmpty();
+  }
+
   private static byte[] genesis(int n, int q, int g) {
     return Genesis.write(
         "tally-test",
@@ -110,7 +137,7 @@ class GenesisTest {
         q,
         List.of(Fixtures.member("admin-1"), Fixtures.member("admin-2"), Fixtures.member("admin-3")),
         g,
-        List.of(Fixtures.member("gateway-1")));
+        List.of(Fixtures.instance("gateway-1", Role.GATEWAY)));
   }
 
   private static void assertRefused(String text, String message) {

@@ -13,7 +13,9 @@ import io.tally.protocol.codec.Hash;
 import io.tally.protocol.codec.JsonWriter;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.genesis.Role;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.merkle.MerkleTree;
@@ -29,7 +31,8 @@ class ReceiptTest {
 
   /** A receipt for entry {@code index} of a block of five instructions certified by {@code q}. */
   private static Receipt receipt(int index, int signers) {
-    EnvelopeWriter gateway = new EnvelopeWriter("gateway-1", 1, Fixtures.key("gateway-1"));
+    EnvelopeWriter gateway =
+        new EnvelopeWriter("gateway-1", Stream.log(0), 1, Fixtures.key("gateway-1"));
     List<byte[]> records = new ArrayList<>();
     List<byte[]> outcomes = new ArrayList<>();
     for (int i = 0; i < ENTRIES; i++) {
@@ -160,7 +163,7 @@ class ReceiptTest {
                 3,
                 List.of(Fixtures.member("admin-1"), Fixtures.member("admin-2")),
                 2,
-                List.of(Fixtures.member("gateway-1"))));
+                List.of(Fixtures.instance("gateway-1", Role.GATEWAY))));
     assertReason(() -> receipt(1, 3).verify(other), Reason.HEADER_MISMATCH);
   }
 

@@ -8,6 +8,7 @@ import io.tally.gateway.instructions.application.FinalityWaiters;
 import io.tally.gateway.instructions.application.InstructionLog;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.token.AccessToken;
@@ -102,7 +103,7 @@ class GatewayConfiguration {
                 bootstrapServers, properties.instanceId(), properties.sendTimeout()),
             new ByteArraySerializer(),
             new ByteArraySerializer()),
-        new EnvelopeWriter(properties.instanceId(), epoch, key),
+        new EnvelopeWriter(properties.instanceId(), Stream.log(properties.shard()), epoch, key),
         properties.logTopic(),
         properties.shard(),
         properties.sendTimeout());

@@ -7,6 +7,7 @@ import io.tally.identity.governance.infrastructure.persistence.ApprovalJpaReposi
 import io.tally.identity.governance.infrastructure.persistence.ProposalJpaRepository;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.service.CertifiedReplica;
@@ -78,7 +79,8 @@ class IdentityConfiguration {
     return new OutboxRelay(
         jdbc,
         kafka,
-        new EnvelopeWriter(properties.instanceId(), clock.millis(), instanceKey),
+        new EnvelopeWriter(
+            properties.instanceId(), Stream.log(properties.shard()), clock.millis(), instanceKey),
         EnvelopeType.GOVERNANCE,
         "outbox",
         "convert_to(proposal_id, 'UTF8')",

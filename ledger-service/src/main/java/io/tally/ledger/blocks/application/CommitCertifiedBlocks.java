@@ -14,6 +14,7 @@ import io.tally.protocol.block.Vote;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.service.Backoff;
 import io.tally.service.LogReader;
@@ -261,7 +262,7 @@ public final class CommitCertifiedBlocks implements Runnable {
 
   private Optional<OpenedVote> open(VoteReader.VoteRecord record) {
     try {
-      Envelope envelope = Envelope.open(record.value(), genesis.instances());
+      Envelope envelope = Envelope.open(record.value(), genesis, Stream.votes(settings.shard()));
       if (envelope.type() != EnvelopeType.VOTE) {
         log.warn(
             "skipping a {} record on the votes topic at offset {}",

@@ -7,6 +7,7 @@ import io.tally.ledger.blocks.application.LedgerStatus;
 import io.tally.ledger.config.LedgerProperties;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.service.GenesisKeys;
@@ -95,7 +96,11 @@ class LedgerConfiguration {
         new OutboxRelay(
             jdbc,
             kafka,
-            new EnvelopeWriter(properties.instanceId(), clock.millis(), instanceKey),
+            new EnvelopeWriter(
+                properties.instanceId(),
+                Stream.finalized(properties.shard()),
+                clock.millis(),
+                instanceKey),
             EnvelopeType.FINALIZED,
             "outbox",
             "int8send(height)", // the height, 8 bytes big-endian

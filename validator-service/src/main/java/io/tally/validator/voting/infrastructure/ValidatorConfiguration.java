@@ -3,6 +3,7 @@ package io.tally.validator.voting.infrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.engine.Rules;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.genesis.Member;
 import io.tally.protocol.keys.SigningKey;
@@ -111,8 +112,10 @@ class ValidatorConfiguration {
                     properties.shard()),
             new KafkaVotePublisher(
                 kafka,
-                new EnvelopeWriter(properties.instanceId(), epoch, instanceKey),
-                new EnvelopeWriter(properties.instanceId(), epoch, instanceKey),
+                new EnvelopeWriter(
+                    properties.instanceId(), Stream.log(properties.shard()), epoch, instanceKey),
+                new EnvelopeWriter(
+                    properties.instanceId(), Stream.votes(properties.shard()), epoch, instanceKey),
                 properties.logTopic(),
                 properties.shard(),
                 properties.votesTopic(),

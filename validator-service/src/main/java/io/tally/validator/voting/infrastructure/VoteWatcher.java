@@ -4,6 +4,7 @@ import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.validator.voting.application.ValidatorStatus;
 import io.tally.validator.voting.domain.EquivocationDetector;
@@ -91,7 +92,7 @@ final class VoteWatcher implements Runnable {
 
   private void inspect(ConsumerRecord<byte[], byte[]> record) {
     try {
-      Envelope envelope = Envelope.open(record.value(), genesis.instances());
+      Envelope envelope = Envelope.open(record.value(), genesis, Stream.votes(record.partition()));
       if (envelope.type() != EnvelopeType.VOTE) {
         log.warn(
             "skipping a {} record on the votes topic at offset {}",
