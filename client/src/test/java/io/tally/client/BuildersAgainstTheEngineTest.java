@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class BuildersAgainstTheEngineTest {
 
   /** A second epoch of identity-1: the world used the first. */
-  final EnvelopeWriter identity = new EnvelopeWriter("identity-1", 2, TestNetwork.IDENTITY);
+  final EnvelopeWriter identity =
+      new EnvelopeWriter("identity-1", TestNetwork.LOG, 2, TestNetwork.IDENTITY);
 
   TestNetwork net;
   Engine engine;

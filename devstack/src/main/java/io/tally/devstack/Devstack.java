@@ -1,7 +1,9 @@
 package io.tally.devstack;
 
 import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.genesis.Instance;
 import io.tally.protocol.genesis.Member;
+import io.tally.protocol.genesis.Role;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.testing.LocalKafka;
@@ -357,15 +359,15 @@ public final class Devstack {
       Files.createDirectories(keys);
       Network network = new Network(keys);
       List<Member> validators = new ArrayList<>();
-      List<Member> instances = new ArrayList<>();
+      List<Instance> instances = new ArrayList<>();
       List<Member> administrators = new ArrayList<>();
       for (int i = 1; i <= 4; i++) {
         validators.add(network.member("validator-" + i));
-        instances.add(network.member("validator-" + i + "-instance"));
+        instances.add(new Instance(network.member("validator-" + i + "-instance"), Role.VALIDATOR));
       }
-      for (String instance : List.of("gateway-1", "identity-1", "ledger-1")) {
-        instances.add(network.member(instance));
-      }
+      instances.add(new Instance(network.member("gateway-1"), Role.GATEWAY));
+      instances.add(new Instance(network.member("identity-1"), Role.IDENTITY));
+      instances.add(new Instance(network.member("ledger-1"), Role.LEDGER));
       for (int i = 1; i <= 3; i++) {
         administrators.add(network.member("admin-" + i));
       }

@@ -10,6 +10,14 @@ import io.tally.engine.LogRecord;
 import io.tally.engine.TestNetwork;
 import io.tally.ledger.LedgerServiceApplication;
 import io.tally.protocol.VerificationException;
+import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.FinalizedEvent;
+import io.tally.protocol.block.QuorumCertificate;
+import io.tally.protocol.block.Vote;
+import io.tally.protocol.codec.Hash;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
@@ -385,6 +393,73 @@ class GatewayIT {
                       .orElse(""))
           .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  @Order(6)
+  void aFinalityEventThatDoesNotCertifyHaltsNoReplicaWhoeverSealedIt() throws Exception {
+    CertifiedReplica replica = gateway.getBean(CertifiedReplica.class);
+    long next = replica.certifiedHeight() + 1;
+    // A header for the next height, "certified" by keys of no validator.
+    BlockHeader forged =
+        new BlockHeader(
+            TestNetwork.GENESIS.hash(),
+            0,
+            next,
+            Hash.ZERO,
+            1,
+            Hash.ZERO,
+            Hash.ZERO,
+            Hash.ZERO,
+            0,
+            0,
+            0);
+    QuorumCertificate bogus =
+        QuorumCertificate.assemble(
+            List.of(
+                Vote.sign(forged, TestNetwork.key("mallory-1")),
+                Vote.sign(forged, TestNetwork.key("mallory-2")),
+                Vote.sign(forged, TestNetwork.key("mallory-3"))));
+    byte[] event = FinalizedEvent.toBytes(forged, bogus);
+    long refusedBefore = replica.hintsRefused();
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      // The gateway's own key (its role may not produce finality events), then a ledger's key.
+      for (EnvelopeWriter writer :
+          List.of(
+              new EnvelopeWriter(
+                  "gateway-1",
+                  Stream.finalized(0),
+                  System.currentTimeMillis(),
+                  TestNetwork.GATEWAY),
+              new EnvelopeWriter(
+                  "ledger-2",
+                  Stream.finalized(0),
+                  System.currentTimeMillis(),
+                  TestNetwork.key("ledger-2")))) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    "tally.finalized",
+                    0,
+                    null,
+                    writer.next(EnvelopeType.FINALIZED, event).toBytes()))
+            .get();
+      }
+    }
+    awaitAtLeast("finality events refused", replica::hintsRefused, refusedBefore + 1);
+
+    net.now = System.currentTimeMillis();
+    String id = net.id();
+    assertThat(submitSettlement(id, 1).statusCode()).isEqualTo(202);
+    assertThat(finalCode(id)).isEqualTo("ACCEPTED");
+    assertThat(replica.certifiedHeight()).isGreaterThanOrEqualTo(next);
+    assertThat(replica.halted()).isNull();
+    assertThat(replica.hintsRefused()).isGreaterThanOrEqualTo(refusedBefore + 2);
+    assertThat(read("/v1/accounts/a-eur", token("bank-a", TestNetwork.BANK_A)).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> readiness = read("/actuator/health/readiness", null);
+    assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+    assertThat(read("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
   }
 
   @Test

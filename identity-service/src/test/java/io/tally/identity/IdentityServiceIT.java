@@ -134,7 +134,7 @@ class IdentityServiceIT {
   static List<ConsumerRecord<byte[], byte[]>> governanceRecords() throws Exception {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : kafka.readAll("tally.log")) {
-      Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
+      Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS, TestNetwork.LOG);
       if (envelope.type() == EnvelopeType.GOVERNANCE) {
         records.add(record);
       }
@@ -245,7 +245,7 @@ class IdentityServiceIT {
 
     // The validators' engine accepts the entry: g administrators and the key's own signature.
     ConsumerRecord<byte[], byte[]> record = published.get(0);
-    assertThat(Envelope.open(record.value(), TestNetwork.GENESIS.instances()).producer())
+    assertThat(Envelope.open(record.value(), TestNetwork.GENESIS, TestNetwork.LOG).producer())
         .isEqualTo("identity-1");
     Engine engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
     BlockResult block =

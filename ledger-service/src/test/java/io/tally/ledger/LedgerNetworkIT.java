@@ -19,6 +19,7 @@ import io.tally.protocol.codec.Sha256;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.merkle.MerkleTree;
 import io.tally.testing.LocalKafka;
@@ -424,6 +425,7 @@ class LedgerNetworkIT {
     EnvelopeWriter writer =
         new EnvelopeWriter(
             "validator-" + i + "-instance",
+            Stream.votes(0),
             System.nanoTime(),
             TestNetwork.key("validator-" + i + "-instance"));
     Vote vote = Vote.sign(header, TestNetwork.key("validator-" + i));
@@ -519,7 +521,7 @@ class LedgerNetworkIT {
         "finality events of ledger-1 for every block",
         () -> finalityEventsBy("ledger-1") >= ledgerStatus().committedHeight());
     for (ConsumerRecord<byte[], byte[]> event : readAll("tally.finalized")) {
-      Envelope envelope = Envelope.open(event.value(), TestNetwork.GENESIS.instances());
+      Envelope envelope = Envelope.open(event.value(), TestNetwork.GENESIS, Stream.finalized(0));
       assertThat(envelope.type()).isEqualTo(EnvelopeType.FINALIZED);
       assertThat(envelope.producer()).isIn("ledger-1", "ledger-2");
     }
@@ -530,7 +532,7 @@ class LedgerNetworkIT {
         .filter(
             event -> {
               try {
-                return Envelope.open(event.value(), TestNetwork.GENESIS.instances())
+                return Envelope.open(event.value(), TestNetwork.GENESIS, Stream.finalized(0))
                     .producer()
                     .equals(producer);
               } catch (io.tally.protocol.VerificationException e) {

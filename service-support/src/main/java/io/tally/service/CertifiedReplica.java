@@ -11,14 +11,10 @@ import io.tally.engine.PreVerified;
 import io.tally.engine.Rules;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.BlockHeader;
-import io.tally.protocol.block.QuorumCertificate;
+import io.tally.protocol.block.FinalizedEvent;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.codec.Hash;
-import io.tally.protocol.codec.JsonException;
-import io.tally.protocol.codec.JsonObject;
-import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.envelope.Envelope;
-import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import java.time.Duration;
@@ -29,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -38,8 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An engine replica that follows the log and exposes its state only as of certified blocks: after
  * each block it computes, it reads finality events until one for that height brings a certificate
- * that verifies against the genesis over exactly the header it computed. A certificate over another
- * header stops it.
+ * that verifies against the genesis over exactly the header it computed. Finality events are hints
+ * signed by one ledger instance: one that does not check out is counted and skipped. Only {@code q}
+ * validators' signatures over another header at that height stop it ({@link #halted()}, which its
+ * service reports as DOWN).
  *
  * <p>The engine applies a block before its certificate can be checked, so reads of the state
  * (accounts, participants, assets) wait, for at most {@link #READ_WAIT_MAX}, while the engine holds
@@ -72,6 +71,12 @@ public final class CertifiedReplica implements Runnable {
   /** A value read from the replica and the certified height it is as of. */
   public record AsOf<T>(T value, long height) {}
 
+  /**
+   * Finality events kept per height not yet certified: a lying ledger instance cannot crowd out an
+   * honest one's with more than this many.
+   */
+  private static final int HINTS_PER_HEIGHT_MAX = 8;
+
   /** Outcomes of the most recent instruction ids kept for status queries. */
   private static final int OUTCOMES_KEPT = 200_000;
 
@@ -100,6 +105,7 @@ public final class CertifiedReplica implements Runnable {
         }
       };
   private volatile @Nullable String halted;
+  private final AtomicLong hintsRefused = new AtomicLong();
   private volatile boolean stopping;
   private final List<Consumer<CertifiedBlock>> listeners = new CopyOnWriteArrayList<>();
   private final @Nullable ReplicaSnapshots snapshots;
@@ -304,7 +310,7 @@ public final class CertifiedReplica implements Runnable {
 
   private void follow() throws InterruptedException {
     long from = restore();
-    Map<Long, byte[]> finalized = new HashMap<>();
+    Map<Long, ArrayDeque<FinalizedEvent>> finalized = new HashMap<>();
     try (LogReader logReader = logReaders.get();
         FinalityReader finalityReader = finalityReaders.get()) {
       logReader.seek(from);
@@ -433,60 +439,123 @@ public final class CertifiedReplica implements Runnable {
     return snapshotHeight;
   }
 
-  /** Holds the directory at the previous height until {@code header} is certified. */
+  /**
+   * Holds the directory at the previous height until {@code header} is certified: a finality event
+   * is a hint by one ledger instance, and only a certificate of {@code q} validators over exactly
+   * the header this replica computed certifies it. A hint that does not check out is counted and
+   * skipped, and the next one for the height is tried. Only a quorum over another header at this
+   * height halts the replica: then no honest header can be certified here (DESIGN section 2).
+   */
   private void awaitCertificate(
-      BlockHeader header, Map<Long, byte[]> finalized, FinalityReader reader) {
+      BlockHeader header, Map<Long, ArrayDeque<FinalizedEvent>> finalized, FinalityReader reader) {
     while (!stopping) {
-      byte[] certificate = finalized.remove(header.height());
-      if (certificate != null) {
-        try {
-          QuorumCertificate.parse(certificate).verify(genesis.validators(), header);
-          synchronized (lock) {
-            certifiedHeight = header.height();
-            certifiedOffset = header.lastOffset();
-            for (Outcome outcome : pendingOutcomes) {
-              String id = outcome.instructionId();
-              if (id != null && !outcome.isResubmission()) {
-                outcomes.putIfAbsent(id, outcome);
-              }
-            }
-            lock.notifyAll(); // reads waiting for a certified state
-          }
-          return;
-        } catch (VerificationException e) {
-          halted =
-              "the certificate of height "
-                  + header.height()
-                  + " does not certify the header this replica computed: "
-                  + e.getMessage();
-          log.error("HALT: {}", halted);
-          synchronized (lock) {
-            lock.notifyAll(); // reads waiting for a certificate that will not come
-          }
+      ArrayDeque<FinalizedEvent> hints = finalized.get(header.height());
+      FinalizedEvent hint = hints == null ? null : hints.poll();
+      if (hint == null) {
+        readFinality(reader, finalized);
+        continue;
+      }
+      try {
+        hint.certificate().verify(genesis.validators(), header);
+      } catch (VerificationException e) {
+        String evidence = quorumOverAnotherHeader(hint, header);
+        if (evidence != null) {
+          halt(evidence);
           return;
         }
+        hintsRefused.incrementAndGet();
+        log.warn(
+            "skipping a finality event for height {} whose certificate does not certify the header"
+                + " this replica computed: {}",
+            header.height(),
+            e.getMessage());
+        continue;
       }
-      readFinality(reader, finalized);
+      finalized.remove(header.height());
+      synchronized (lock) {
+        certifiedHeight = header.height();
+        certifiedOffset = header.lastOffset();
+        for (Outcome outcome : pendingOutcomes) {
+          String id = outcome.instructionId();
+          if (id != null && !outcome.isResubmission()) {
+            outcomes.putIfAbsent(id, outcome);
+          }
+        }
+        lock.notifyAll(); // reads waiting for a certified state
+      }
+      return;
     }
   }
 
-  /** Reads finality events into {@code finalized} (height to certificate bytes). */
-  private void readFinality(FinalityReader reader, Map<Long, byte[]> finalized) {
+  /**
+   * The evidence if {@code hint} carries a valid quorum certificate over another header of this
+   * network, shard and height than {@code computed}; null otherwise.
+   */
+  private @Nullable String quorumOverAnotherHeader(FinalizedEvent hint, BlockHeader computed) {
+    BlockHeader other;
+    try {
+      other = BlockHeader.fromBytes(hint.certificate().unverifiedHeaderBytes());
+      if (!other.network().equals(computed.network())
+          || other.shard() != computed.shard()
+          || other.height() != computed.height()
+          || other.equals(computed)) {
+        return null;
+      }
+      List<String> signers = hint.certificate().verify(genesis.validators(), other);
+      return "validators "
+          + signers
+          + " certified another header at height "
+          + computed.height()
+          + " than this replica computed: certified "
+          + Base64Url.encode(other.toBytes())
+          + ", computed "
+          + Base64Url.encode(computed.toBytes());
+    } catch (VerificationException e) {
+      return null; // not a quorum: a bad hint
+    }
+  }
+
+  private void halt(String evidence) {
+    halted = evidence;
+    log.error("HALT: {}", evidence);
+    synchronized (lock) {
+      lock.notifyAll(); // reads waiting for a certificate that will not come
+    }
+  }
+
+  /**
+   * Reads finality events into {@code finalized} (height to the hints for it, at most {@link
+   * #HINTS_PER_HEIGHT_MAX} each, for heights not certified yet). Events that do not open as a
+   * ledger instance's finality event of this shard, or do not parse, are counted and skipped.
+   */
+  private void readFinality(
+      FinalityReader reader, Map<Long, ArrayDeque<FinalizedEvent>> finalized) {
     for (byte[] value : reader.poll(POLL)) {
       try {
         Envelope envelope = Envelope.open(value, genesis, Stream.finalized(shard));
-        if (envelope.type() != EnvelopeType.FINALIZED) {
-          continue;
+        FinalizedEvent event = FinalizedEvent.parse(envelope.body());
+        long height = event.header().height();
+        if (height > certifiedHeight() && event.header().shard() == shard) {
+          ArrayDeque<FinalizedEvent> hints =
+              finalized.computeIfAbsent(height, h -> new ArrayDeque<>());
+          if (hints.size() < HINTS_PER_HEIGHT_MAX) {
+            hints.add(event);
+          } else {
+            hintsRefused.incrementAndGet();
+          }
         }
-        JsonObject event = JsonReader.parseObject(envelope.body(), 2);
-        long height = event.integer("height");
-        if (height > certifiedHeight()) {
-          finalized.put(height, Base64Url.decode(event.string("certificate")));
-        }
-      } catch (VerificationException | JsonException | IllegalArgumentException e) {
-        log.warn("skipping an unreadable finality event: {}", e.getMessage());
+      } catch (VerificationException e) {
+        hintsRefused.incrementAndGet();
+        log.warn("skipping a finality event that does not open: {}", e.getMessage());
       }
     }
+  }
+
+  /**
+   * Finality events skipped: unreadable, of no ledger instance, or not certifying what it computed.
+   */
+  public long hintsRefused() {
+    return hintsRefused.get();
   }
 
   private void pause() {

@@ -15,6 +15,7 @@ import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,8 @@ class CertifiedReplicaTest {
   final List<LogRecord> log = new CopyOnWriteArrayList<>();
   volatile int read; // how far the replica's reader got
   final BlockingQueue<byte[]> finality = new LinkedBlockingQueue<>();
-  final EnvelopeWriter ledger = new EnvelopeWriter("ledger-1", 1, TestNetwork.LEDGER);
+  final EnvelopeWriter ledger =
+      new EnvelopeWriter("ledger-1", Stream.finalized(0), 1, TestNetwork.LEDGER);
   // Computes the headers the validators would sign, block by block, from the same records.
   final Engine validators = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
   final ExecutorService verifierPool = Executors.newFixedThreadPool(2);
@@ -97,26 +99,46 @@ class CertifiedReplicaTest {
     BlockHeader second = paymentComputedInBlockTwo();
     CompletableFuture<Optional<AccountView>> read =
         CompletableFuture.supplyAsync(() -> replica.account("b-eur"), reads);
-    BlockHeader other =
-        new BlockHeader(
-            second.network(),
-            second.shard(),
-            second.height(),
-            second.prev(),
-            second.entryCount(),
-            second.entries(),
-            second.state(), // not this block's results root: another header
-            second.state(),
-            second.logTime(),
-            second.firstOffset(),
-            second.lastOffset());
-    certify(other);
+    certify(other(second));
 
     assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(CertifiedReplica.NotCertified.class)
         .hasMessageContaining("stopped following");
     assertThat(replica.halted()).isNotNull();
     assertThat(replica.certifiedHeight()).isEqualTo(1);
+  }
+
+  @Test
+  void aFinalityEventSealedWithAGatewayKeyHaltsNothing() throws Exception {
+    BlockHeader second = paymentComputedInBlockTwo();
+    EnvelopeWriter gateway =
+        new EnvelopeWriter("gateway-1", Stream.finalized(0), 7, TestNetwork.GATEWAY);
+    finality.add(
+        gateway
+            .next(
+                EnvelopeType.FINALIZED,
+                FinalizedEvent.toBytes(second, certificate(other(second), 3)))
+            .toBytes());
+    await(() -> replica.hintsRefused() == 1);
+
+    certify(second);
+    await(() -> replica.certifiedHeight() == 2);
+    assertThat(replica.halted()).isNull();
+  }
+
+  @Test
+  void aLedgersHintWithoutAQuorumIsCountedAndSkipped() throws Exception {
+    BlockHeader second = paymentComputedInBlockTwo();
+    // Two validators over the header computed, then two over another one: neither is a quorum.
+    publish(second, certificate(second, 2));
+    publish(second, certificate(other(second), 2));
+    await(() -> replica.hintsRefused() == 2);
+    assertThat(replica.halted()).isNull();
+
+    certify(second);
+    await(() -> replica.certifiedHeight() == 2);
+    assertThat(replica.halted()).isNull();
+    assertThat(replica.account("b-eur").orElseThrow().postedBalance()).isEqualTo(300);
   }
 
   @Test
@@ -160,14 +182,40 @@ class CertifiedReplicaTest {
 
   /** Publishes the finality event of {@code header}, signed by a quorum of validators. */
   private void certify(BlockHeader header) {
-    QuorumCertificate certificate =
-        QuorumCertificate.assemble(
-            List.of(
-                Vote.sign(header, TestNetwork.key("validator-1")),
-                Vote.sign(header, TestNetwork.key("validator-2")),
-                Vote.sign(header, TestNetwork.key("validator-3"))));
+    publish(header, certificate(header, 3));
+  }
+
+  /**
+   * Publishes a finality event naming {@code header} with {@code certificate}, sealed by ledger-1.
+   */
+  private void publish(BlockHeader header, QuorumCertificate certificate) {
     finality.add(
         ledger.next(EnvelopeType.FINALIZED, FinalizedEvent.toBytes(header, certificate)).toBytes());
+  }
+
+  /** Votes of validator-1 .. validator-{@code signers} over {@code header}. */
+  private static QuorumCertificate certificate(BlockHeader header, int signers) {
+    List<Vote> votes = new ArrayList<>();
+    for (int i = 1; i <= signers; i++) {
+      votes.add(Vote.sign(header, TestNetwork.key("validator-" + i)));
+    }
+    return QuorumCertificate.assemble(votes);
+  }
+
+  /** A header of the same height with another results root. */
+  private static BlockHeader other(BlockHeader header) {
+    return new BlockHeader(
+        header.network(),
+        header.shard(),
+        header.height(),
+        header.prev(),
+        header.entryCount(),
+        header.entries(),
+        header.state(),
+        header.state(),
+        header.logTime(),
+        header.firstOffset(),
+        header.lastOffset());
   }
 
   private static void await(Supplier<Boolean> condition) throws InterruptedException {

@@ -13,6 +13,7 @@ import io.tally.protocol.block.BlockHeader;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
@@ -117,7 +118,7 @@ class ValidatorNetworkIT {
   static Map<Long, Map<String, List<byte[]>>> votes() throws VerificationException {
     TreeMap<Long, Map<String, List<byte[]>>> byHeight = new TreeMap<>();
     for (ConsumerRecord<byte[], byte[]> record : readAll("tally.votes")) {
-      byte[] vote = Envelope.open(record.value(), TestNetwork.GENESIS.instances()).body();
+      byte[] vote = Envelope.open(record.value(), TestNetwork.GENESIS, Stream.votes(0)).body();
       Vote.Verified verified = Vote.parse(vote).verify(TestNetwork.GENESIS.validators());
       byHeight
           .computeIfAbsent(verified.header().height(), h -> new TreeMap<>())
@@ -205,7 +206,7 @@ class ValidatorNetworkIT {
     StringBuilder lines = new StringBuilder();
     for (ConsumerRecord<byte[], byte[]> record : readAll("tally.log")) {
       try {
-        Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
+        Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS, TestNetwork.LOG);
         lines.append(
             String.format(
                 "%n %d %s %s epoch %d seq %d %s",
@@ -222,6 +223,56 @@ class ValidatorNetworkIT {
       }
     }
     return lines.toString();
+  }
+
+  @Test
+  void aVoteTheBrokerCopiesIntoTheLogMovesNoChainAndSilencesNoCutter() throws Exception {
+    List<Integer> up = List.copyOf(validators.keySet());
+    net.now = System.currentTimeMillis();
+    long before =
+        write(
+            List.of(
+                net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                    TestNetwork.BANK_A)));
+    await("votes before the copies", () -> voted(up, before));
+
+    // Each validator's newest vote, copied by the broker into the log: a valid seal by a genesis
+    // instance, sequence numbers far ahead of its cut markers' chain, the wrong stream.
+    Map<String, byte[]> newestVotes = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : readAll("tally.votes")) {
+      newestVotes.put(
+          Envelope.open(record.value(), TestNetwork.GENESIS, Stream.votes(0)).producer(),
+          record.value());
+    }
+    List<Long> copies = new ArrayList<>();
+    for (byte[] vote : newestVotes.values()) {
+      copies.add(write(List.of(new LogRecord(0, 0, vote))));
+    }
+    net.now = System.currentTimeMillis();
+    long after =
+        write(
+            List.of(
+                net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                    TestNetwork.BANK_A)));
+    await("votes after the copies", () -> voted(up, after));
+
+    List<io.tally.engine.Outcome> outcomes = new ArrayList<>();
+    List<BlockResult> blocks = replayLog();
+    blocks.forEach(block -> outcomes.addAll(block.outcomes()));
+    assertThat(outcomes)
+        .filteredOn(o -> copies.contains(o.offset()))
+        .extracting(io.tally.engine.Outcome::code)
+        .hasSize(copies.size())
+        .containsOnly(io.tally.engine.Code.STREAM_MISMATCH);
+    assertThat(outcomes)
+        .filteredOn(o -> o.offset() > before)
+        .extracting(io.tally.engine.Outcome::code)
+        .doesNotContain(io.tally.engine.Code.RECORD_REPLAYED);
+    assertThat(blocks)
+        .filteredOn(block -> block.header().lastOffset() > before)
+        .allSatisfy(block -> assertThat(block.sequenceAnomalies()).isEmpty());
   }
 
   @Test
@@ -284,7 +335,7 @@ class ValidatorNetworkIT {
     LogRecord pay =
         net.instruction(
             net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 2)), TestNetwork.BANK_A);
-    byte[] instruction = Envelope.open(pay.value(), TestNetwork.GENESIS.instances()).body();
+    byte[] instruction = Envelope.open(pay.value(), TestNetwork.GENESIS, TestNetwork.LOG).body();
     LogRecord resubmitted =
         net.gatewayRecord(io.tally.protocol.envelope.EnvelopeType.INSTRUCTION, instruction);
     byte[] flipped = pay.value();
@@ -295,6 +346,7 @@ class ValidatorNetworkIT {
             0,
             Envelope.seal(
                     io.tally.protocol.envelope.EnvelopeType.INSTRUCTION,
+                    io.tally.protocol.envelope.Stream.log(0),
                     "gateway-9",
                     1,
                     0,

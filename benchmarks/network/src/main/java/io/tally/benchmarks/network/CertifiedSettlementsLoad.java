@@ -11,6 +11,7 @@ import io.tally.protocol.codec.JsonReader;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.SigningKey;
@@ -239,7 +240,8 @@ public final class CertifiedSettlementsLoad {
       throw new IllegalArgumentException("at most " + IDS_MAX + " settlements per run");
     }
     long now = System.currentTimeMillis();
-    EnvelopeWriter gateway = new EnvelopeWriter("gateway-1", now, TestNetwork.GATEWAY);
+    EnvelopeWriter gateway =
+        new EnvelopeWriter("gateway-1", TestNetwork.LOG, now, TestNetwork.GATEWAY);
     List<byte[]> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       byte[] payload =
@@ -405,7 +407,8 @@ public final class CertifiedSettlementsLoad {
           long receivedAt = System.currentTimeMillis();
           JsonObject event =
               JsonReader.parseObject(
-                  Envelope.open(record.value(), TestNetwork.GENESIS.instances()).body(), 2);
+                  Envelope.open(record.value(), TestNetwork.GENESIS, Stream.finalized(0)).body(),
+                  2);
           BlockHeader header = BlockHeader.fromBytes(Base64Url.decode(event.string("header")));
           if (heights.add(header.height())) { // the relay may publish again after a restart
             committedAt.put(header.lastOffset(), receivedAt);

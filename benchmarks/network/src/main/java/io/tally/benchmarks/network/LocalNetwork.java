@@ -181,7 +181,7 @@ final class LocalNetwork implements AutoCloseable {
       while (consumer.position(partition) < end) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           try {
-            Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS.instances());
+            Envelope envelope = Envelope.open(record.value(), TestNetwork.GENESIS, TestNetwork.LOG);
             if (envelope.type() == EnvelopeType.INSTRUCTION) {
               instructions++;
               continue;

@@ -13,6 +13,7 @@ import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.token.AccessToken;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.CertifiedReplicaHealth;
 import io.tally.service.GenesisKeys;
 import io.tally.service.KafkaReplicas;
 import io.tally.service.KafkaSettings;
@@ -77,6 +78,12 @@ class GatewayConfiguration {
         replicaVerifiers,
         properties.snapshotDir(),
         properties.snapshotEveryBlocks());
+  }
+
+  /** {@code replica} health, in the liveness and readiness groups: DOWN once it halted. */
+  @Bean
+  CertifiedReplicaHealth replicaHealthIndicator(CertifiedReplica replica) {
+    return new CertifiedReplicaHealth(replica);
   }
 
   @Bean

@@ -11,6 +11,7 @@ import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.CertifiedReplicaHealth;
 import io.tally.service.GenesisKeys;
 import io.tally.service.KafkaReplicas;
 import io.tally.service.KafkaSettings;
@@ -119,6 +120,12 @@ class IdentityConfiguration {
         directoryVerifiers,
         properties.snapshotDir(),
         properties.snapshotEveryBlocks());
+  }
+
+  /** {@code replica} health, in the liveness and readiness groups: DOWN once it halted. */
+  @Bean
+  CertifiedReplicaHealth replicaHealthIndicator(CertifiedReplica replica) {
+    return new CertifiedReplicaHealth(replica);
   }
 
   @Bean
