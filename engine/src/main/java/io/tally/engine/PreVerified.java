@@ -94,6 +94,14 @@ public final class PreVerified {
   }
 
   /**
+   * The envelope, when it opened for this log (refused records have none). Its seal may still be
+   * refused when its segment is applied (ADR 0011): the outcome at {@link #offset()} says.
+   */
+  public java.util.Optional<Envelope> envelope() {
+    return java.util.Optional.ofNullable(envelope);
+  }
+
+  /**
    * Whether the record is a cut marker. A block holding only cut markers has nothing waiting to be
    * settled, so validators do not cut it on a timer (otherwise late cuts would keep producing
    * blocks of cuts).

@@ -6,8 +6,12 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 
+import io.tally.engine.Code;
+import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
+import io.tally.engine.Rules;
 import io.tally.engine.TestNetwork;
+import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.ledger.LedgerServiceApplication;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.BlockHeader;
@@ -39,9 +43,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +83,8 @@ class GatewayIT {
   static final List<ConfigurableApplicationContext> services = new ArrayList<>();
   static ConfigurableApplicationContext gateway;
   static String ledgerUrl = "";
+  static String ledgerDatabase = "";
+  static ConfigurableApplicationContext ledger;
   static final TestNetwork net = new TestNetwork();
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
@@ -113,22 +121,8 @@ class GatewayIT {
                   "1")));
     }
     PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
-    ConfigurableApplicationContext ledger =
-        Services.run(
-            LedgerServiceApplication.builder(),
-            kafka,
-            Map.of(
-                "spring.datasource.url",
-                postgres.createDatabase("gateway_ledger"),
-                "tally.ledger.genesis-file",
-                genesis,
-                "tally.ledger.instance-id",
-                "ledger-1",
-                "tally.ledger.instance-key-file",
-                dir.resolve("ledger.key").toString(),
-                "tally.ledger.verifier-threads",
-                "1"));
-    services.add(ledger);
+    ledgerDatabase = postgres.createDatabase("gateway_ledger");
+    ledger = startLedger();
     // The world (participants, assets, accounts, funds) is written directly, in the test
     // network's own gateway-1 chain (epoch 1); the gateway below opens a later epoch.
     net.now = System.currentTimeMillis();
@@ -160,6 +154,26 @@ class GatewayIT {
     PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
     ledgerUrl = "http://127.0.0.1:" + ledger.getEnvironment().getProperty("local.server.port");
     gateway = startGateway();
+  }
+
+  static ConfigurableApplicationContext startLedger() {
+    ConfigurableApplicationContext started =
+        Services.run(
+            LedgerServiceApplication.builder(),
+            kafka,
+            Map.of(
+                "spring.datasource.url",
+                ledgerDatabase,
+                "tally.ledger.genesis-file",
+                dir.resolve("network.json").toString(),
+                "tally.ledger.instance-id",
+                "ledger-1",
+                "tally.ledger.instance-key-file",
+                dir.resolve("ledger.key").toString(),
+                "tally.ledger.verifier-threads",
+                "1"));
+    services.add(started);
+    return started;
   }
 
   static ConfigurableApplicationContext startGateway() {
@@ -460,6 +474,75 @@ class GatewayIT {
     HttpResponse<String> readiness = read("/actuator/health/readiness", null);
     assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
     assertThat(read("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(7)
+  void aProcessWritingUnderTheGatewaysIdMakesItAlarmReopenAndKeepEveryPromise() throws Exception {
+    ChainGuard guard = gateway.getBean(ChainGuard.class);
+    // With the ledger stopped nothing is certified, so the gateway acknowledges instructions
+    // before it can see the record below.
+    ledger.close();
+    services.remove(ledger);
+    net.now = System.currentTimeMillis();
+    String theirs = net.id();
+    EnvelopeWriter other =
+        new EnvelopeWriter(
+            "gateway-1", Stream.log(0), guard.currentEpoch() + 1_000_000, TestNetwork.GATEWAY);
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      byte[] instruction =
+          signed(
+              net.settle(theirs, TestNetwork.leg("a-eur", "b-eur", "EUR", 1)), TestNetwork.BANK_A);
+      producer
+          .send(
+              new ProducerRecord<>(
+                  "tally.log",
+                  0,
+                  null,
+                  other.next(EnvelopeType.INSTRUCTION, instruction).toBytes()))
+          .get();
+    }
+    List<String> acknowledged = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id = net.id();
+      assertThat(submitSettlement(id, 1).statusCode()).isEqualTo(202);
+      acknowledged.add(id);
+    }
+
+    ledger = startLedger();
+    for (String id : acknowledged) {
+      assertThat(finalCode(id)).as(id).isEqualTo("ACCEPTED");
+    }
+    assertThat(finalCode(theirs)).isEqualTo("ACCEPTED");
+    assertThat(guard.foreignRecords()).isGreaterThanOrEqualTo(1);
+    assertThat(guard.reopened()).isGreaterThanOrEqualTo(1);
+    assertThat(guard.rewritten()).isGreaterThanOrEqualTo(acknowledged.size());
+    assertThat(guard.contended()).contains("epoch " + (other.epoch()));
+
+    // Each acknowledged instruction applied exactly once, as every replica computes the log.
+    Engine engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
+    Map<String, Integer> applied = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : kafka.readAll("tally.log")) {
+      engine
+          .offer(
+              engine.preVerify(new LogRecord(record.offset(), record.timestamp(), record.value())))
+          .ifPresent(
+              block ->
+                  block.outcomes().stream()
+                      .filter(o -> o.code() == Code.ACCEPTED && !o.isResubmission())
+                      .forEach(o -> applied.merge(o.id().orElseThrow(), 1, Integer::sum)));
+    }
+    for (String id : acknowledged) {
+      assertThat(applied).as(id).containsEntry(id, 1);
+    }
+
+    // Two processes with one key do not fight: this one is not ready and takes nothing new.
+    HttpResponse<String> readiness = read("/actuator/health/readiness", null);
+    assertThat(readiness.statusCode()).isEqualTo(503);
+    assertThat(readiness.body()).contains("another process writes as gateway-1");
+    HttpResponse<String> refused = submitSettlement(net.id(), 1);
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(problemType(refused)).isEqualTo("urn:tally:problem:producer-contended");
   }
 
   @Test

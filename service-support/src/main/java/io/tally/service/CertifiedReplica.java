@@ -19,6 +19,7 @@ import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +106,7 @@ public final class CertifiedReplica implements Runnable {
         }
       };
   private volatile @Nullable String halted;
+  private volatile @Nullable String watchedProducer;
   private final AtomicLong hintsRefused = new AtomicLong();
   private volatile boolean stopping;
   private final List<Consumer<CertifiedBlock>> listeners = new CopyOnWriteArrayList<>();
@@ -155,6 +157,14 @@ public final class CertifiedReplica implements Runnable {
 
   public void stop() {
     stopping = true;
+  }
+
+  /**
+   * Reports the records whose envelope names {@code producer} in each certified block ({@link
+   * CertifiedBlock#watched()}): how a producer follows its own chain in the log.
+   */
+  public void watchProducer(String producer) {
+    watchedProducer = producer;
   }
 
   /**
@@ -318,6 +328,7 @@ public final class CertifiedReplica implements Runnable {
       ArrayDeque<PreVerified> verified = new ArrayDeque<>();
       // Instruction id -> key ids that signed it, for the records of the open block.
       Map<String, List<String>> signerKeys = new HashMap<>();
+      List<CertifiedBlock.ChainRecord> watchedRecords = new ArrayList<>();
       while (!stopping && halted == null) {
         if (pending.isEmpty()) {
           List<LogRecord> batch = logReader.poll(POLL);
@@ -330,6 +341,16 @@ public final class CertifiedReplica implements Runnable {
         while (!pending.isEmpty()) {
           pending.poll();
           PreVerified next = verified.poll();
+          String producer = watchedProducer;
+          if (producer != null) {
+            next.envelope()
+                .filter(e -> e.producer().equals(producer))
+                .ifPresent(
+                    e ->
+                        watchedRecords.add(
+                            new CertifiedBlock.ChainRecord(
+                                next.offset(), e.epoch(), e.seq(), e.hash())));
+          }
           if (!next.signerKeyIds().isEmpty()) {
             next.instructionId().ifPresent(id -> signerKeys.putIfAbsent(id, next.signerKeyIds()));
           }
@@ -345,8 +366,10 @@ public final class CertifiedReplica implements Runnable {
             if (halted != null || stopping) {
               return;
             }
-            CertifiedBlock certified = new CertifiedBlock(block.get(), owners(signerKeys));
+            CertifiedBlock certified =
+                new CertifiedBlock(block.get(), owners(signerKeys), List.copyOf(watchedRecords));
             signerKeys.clear();
+            watchedRecords.clear();
             for (Consumer<CertifiedBlock> listener : listeners) {
               listener.accept(certified);
             }

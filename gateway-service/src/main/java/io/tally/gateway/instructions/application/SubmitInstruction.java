@@ -33,6 +33,7 @@ public final class SubmitInstruction {
   private final Clock clock;
   private final Rules rules;
   private final Backlog backlog;
+  private final ChainGuard guard;
   private final Map<String, Hash> recent =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -44,8 +45,14 @@ public final class SubmitInstruction {
       };
 
   public SubmitInstruction(
-      CertifiedReplica replica, InstructionLog log, Clock clock, Rules rules, Backlog backlog) {
+      CertifiedReplica replica,
+      InstructionLog log,
+      Clock clock,
+      Rules rules,
+      Backlog backlog,
+      ChainGuard guard) {
     this.replica = replica;
+    this.guard = guard;
     this.log = log;
     this.clock = clock;
     this.rules = rules;
@@ -58,9 +65,12 @@ public final class SubmitInstruction {
    *
    * @throws Rejected with the engine's code when a rule already fails
    * @throws Backlog.Overloaded when the log backlog is beyond its limit
+   * @throws ChainGuard.Contended while another process writes under this gateway's producer id
    */
-  public Submitted submit(byte[] instruction) throws Rejected, Backlog.Overloaded {
+  public Submitted submit(byte[] instruction)
+      throws Rejected, Backlog.Overloaded, ChainGuard.Contended {
     Checked checked = check(instruction);
+    guard.requireUncontended();
     backlog.admit(1);
     claim(checked);
     long offset = log.append(instruction);
@@ -80,8 +90,11 @@ public final class SubmitInstruction {
    *
    * @return one result per instruction, in order
    * @throws Backlog.Overloaded when the batch would take the backlog beyond its limit
+   * @throws ChainGuard.Contended while another process writes under this gateway's producer id
    */
-  public List<Result> submitAll(List<byte[]> instructions) throws Backlog.Overloaded {
+  public List<Result> submitAll(List<byte[]> instructions)
+      throws Backlog.Overloaded, ChainGuard.Contended {
+    guard.requireUncontended();
     Result[] results = new Result[instructions.size()];
     List<Checked> passing = new ArrayList<>();
     List<Integer> passingAt = new ArrayList<>();

@@ -1,9 +1,12 @@
 package io.tally.gateway.instructions.infrastructure;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.engine.Rules;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
+import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.FinalityWaiters;
 import io.tally.gateway.instructions.application.InstructionLog;
 import io.tally.gateway.instructions.application.SubmitInstruction;
@@ -26,6 +29,8 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -93,24 +98,70 @@ class GatewayConfiguration {
         replicaVerifiers);
   }
 
+  /**
+   * This gateway's chain in the log, followed through the replica's certified blocks: keeps every
+   * acknowledged instruction's promise when another process writes under its id.
+   */
+  @Bean
+  ChainGuard chainGuard(
+      GatewayProperties properties, CertifiedReplica replica, Clock clock, MeterRegistry meters) {
+    // A restarted instance opens a new epoch instead of remembering its sequence numbers.
+    ChainGuard guard = new ChainGuard(properties.instanceId(), clock.millis(), clock);
+    replica.watchProducer(properties.instanceId());
+    replica.onCertified(guard::certified);
+    FunctionCounter.builder(
+            "tally.gateway.chain.foreign.records", guard, ChainGuard::foreignRecords)
+        .description("records under this gateway's producer id that it did not seal")
+        .register(meters);
+    FunctionCounter.builder("tally.gateway.chain.reopened", guard, ChainGuard::reopened)
+        .description("epochs opened because the network refused this gateway's records")
+        .register(meters);
+    FunctionCounter.builder("tally.gateway.chain.rewritten", guard, ChainGuard::rewritten)
+        .description("acknowledged instructions written again in a new epoch")
+        .register(meters);
+    return guard;
+  }
+
+  /**
+   * {@code chain} health, in the readiness group: DOWN while another process writes as this one.
+   */
+  @Bean
+  HealthIndicator chainHealthIndicator(ChainGuard guard) {
+    return () -> {
+      String contended = guard.contended();
+      Health.Builder health = contended == null ? Health.up() : Health.down();
+      health
+          .withDetail("epoch", guard.currentEpoch())
+          .withDetail("pending", guard.pending())
+          .withDetail("foreignRecords", guard.foreignRecords())
+          .withDetail("reopened", guard.reopened())
+          .withDetail("rewritten", guard.rewritten());
+      if (contended != null) {
+        health.withDetail("contended", contended);
+      }
+      return health.build();
+    };
+  }
+
   @Bean
   KafkaInstructionLog instructionLog(
       @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
       GatewayProperties properties,
       Genesis genesis,
-      Clock clock) {
+      ChainGuard guard) {
     SigningKey key =
         GenesisKeys.memberKey(
             genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
-    // A restarted instance opens a new epoch instead of remembering its sequence numbers.
-    long epoch = clock.millis();
+    Stream stream = Stream.log(properties.shard());
     return new KafkaInstructionLog(
         new DefaultKafkaProducerFactory<>(
             KafkaSettings.producer(
                 bootstrapServers, properties.instanceId(), properties.sendTimeout()),
             new ByteArraySerializer(),
             new ByteArraySerializer()),
-        new EnvelopeWriter(properties.instanceId(), Stream.log(properties.shard()), epoch, key),
+        epoch -> new EnvelopeWriter(properties.instanceId(), stream, epoch, key),
+        guard.currentEpoch(),
+        guard,
         properties.logTopic(),
         properties.shard(),
         properties.sendTimeout());
@@ -118,8 +169,12 @@ class GatewayConfiguration {
 
   @Bean
   SubmitInstruction submitInstruction(
-      CertifiedReplica replica, InstructionLog instructionLog, Clock clock, Backlog backlog) {
-    return new SubmitInstruction(replica, instructionLog, clock, Rules.DEFAULT, backlog);
+      CertifiedReplica replica,
+      InstructionLog instructionLog,
+      Clock clock,
+      Backlog backlog,
+      ChainGuard guard) {
+    return new SubmitInstruction(replica, instructionLog, clock, Rules.DEFAULT, backlog, guard);
   }
 
   @Bean

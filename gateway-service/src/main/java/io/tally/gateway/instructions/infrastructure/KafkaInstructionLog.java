@@ -1,5 +1,6 @@
 package io.tally.gateway.instructions.infrastructure;
 
+import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.InstructionLog;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +42,10 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
 
   private final DefaultKafkaProducerFactory<byte[], byte[]> producers;
   private final KafkaTemplate<byte[], byte[]> kafka;
-  private final EnvelopeWriter writer;
+  private final LongFunction<EnvelopeWriter> writers;
+  private final ChainGuard guard;
+  // Only the sequencer thread seals; a new epoch replaces the writer (ChainGuard).
+  private EnvelopeWriter writer;
   private final String topic;
   private final int partition;
   private final Duration sendTimeout;
@@ -49,15 +54,24 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
   private final Thread sequencer = new Thread(this::run, "log-sequencer");
   private volatile boolean closing;
 
+  /**
+   * @param writers this instance's chain writer for an epoch
+   * @param epoch the epoch to start in
+   * @param guard told what is sealed; says when to open a new epoch
+   */
   KafkaInstructionLog(
       DefaultKafkaProducerFactory<byte[], byte[]> producers,
-      EnvelopeWriter writer,
+      LongFunction<EnvelopeWriter> writers,
+      long epoch,
+      ChainGuard guard,
       String topic,
       int partition,
       Duration sendTimeout) {
     this.producers = producers;
     this.kafka = new KafkaTemplate<>(producers);
-    this.writer = writer;
+    this.writers = writers;
+    this.writer = writers.apply(epoch);
+    this.guard = guard;
     this.topic = topic;
     this.partition = partition;
     this.sendTimeout = sendTimeout;
@@ -92,6 +106,7 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
     try {
       while (!closing || !queue.isEmpty()) {
         Append first = queue.poll(IDLE.toMillis(), TimeUnit.MILLISECONDS);
+        guard.takeReopen().ifPresent(this::reopen);
         if (first == null) {
           continue;
         }
@@ -121,8 +136,7 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
         new ArrayList<>(append.instructions().size());
     try {
       for (byte[] instruction : append.instructions()) {
-        Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
-        sent.add(kafka.send(new ProducerRecord<>(topic, partition, null, envelope.toBytes())));
+        sent.add(seal(instruction));
       }
     } catch (RuntimeException e) {
       append.offsets().completeExceptionally(e);
@@ -141,6 +155,47 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
                             sent.stream()
                                 .map(one -> one.join().getRecordMetadata().offset())
                                 .toList());
+                  }
+                });
+  }
+
+  /** Seals {@code instruction} as the next record of the chain and sends it. */
+  private CompletableFuture<SendResult<byte[], byte[]>> seal(byte[] instruction) {
+    Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
+    guard.sealed(envelope.epoch(), envelope.seq(), envelope.hash(), instruction);
+    return kafka
+        .send(new ProducerRecord<>(topic, partition, null, envelope.toBytes()))
+        .whenComplete(
+            (done, failure) -> {
+              if (failure != null) {
+                guard.failed(envelope.epoch(), envelope.seq());
+              }
+            });
+  }
+
+  /**
+   * Opens a new epoch and writes the acknowledged instructions the network has not applied again in
+   * it, before anything queued after (on the sequencer thread).
+   */
+  private void reopen(ChainGuard.Reopen reopen) {
+    writer = writers.apply(reopen.epoch());
+    List<CompletableFuture<SendResult<byte[], byte[]>>> sent = new ArrayList<>();
+    try {
+      for (byte[] instruction : reopen.instructions()) {
+        sent.add(seal(instruction));
+      }
+    } catch (RuntimeException e) {
+      log.error("writing acknowledged instructions again failed", e);
+      guard.rewriteFailed();
+      return;
+    }
+    var unused =
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+            .whenComplete(
+                (done, failure) -> {
+                  if (failure != null) {
+                    log.error("writing acknowledged instructions again failed", failure);
+                    guard.rewriteFailed();
                   }
                 });
   }

@@ -4,6 +4,7 @@ import io.tally.engine.Code;
 import io.tally.engine.Outcome;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
+import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.FinalityWaiters;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.gateway.instructions.application.SubmitInstruction;
@@ -132,7 +133,7 @@ class InstructionController implements DisposableBean {
    */
   @PostMapping(consumes = {"application/json", "application/jose+json"})
   CompletableFuture<ResponseEntity<?>> submit(HttpServletRequest request)
-      throws IOException, Rejected, Backlog.Overloaded {
+      throws IOException, Rejected, Backlog.Overloaded, ChainGuard.Contended {
     SubmitInstruction.Submitted submitted = submit.submit(readBody(request));
     String prefer = request.getHeader("Prefer");
     Duration wait = preferredWait(prefer);
@@ -215,7 +216,8 @@ class InstructionController implements DisposableBean {
    * and detail a single submission would have got. A rejected item does not stop the others.
    */
   @PostMapping(path = "/batch", consumes = "application/json")
-  BatchResult submitBatch(HttpServletRequest request) throws IOException, Backlog.Overloaded {
+  BatchResult submitBatch(HttpServletRequest request)
+      throws IOException, Backlog.Overloaded, ChainGuard.Contended {
     byte[] body = readBody(request);
     JsonNode instructions;
     try {

@@ -2,6 +2,7 @@ package io.tally.gateway.instructions.web;
 
 import io.tally.engine.Code;
 import io.tally.gateway.instructions.application.Backlog;
+import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.gateway.web.Problems;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +49,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
         .body(problem(HttpStatus.TOO_MANY_REQUESTS, "OVERLOADED", e.getMessage()));
+  }
+
+  @ExceptionHandler
+  ProblemDetail contended(ChainGuard.Contended e) {
+    // No Retry-After: it does not pass by itself; another gateway instance takes the instruction.
+    return problem(HttpStatus.SERVICE_UNAVAILABLE, "PRODUCER_CONTENDED", e.getMessage());
   }
 
   @ExceptionHandler
