@@ -154,18 +154,23 @@ public final class ChainGuard {
         } else {
           pending.remove(at); // applied (or rejected by a rule): the promise is kept
         }
-      } else if (own == null && record.seq() < sealedCount.getOrDefault(record.epoch(), 0L)) {
-        continue; // a copy of a record this process sealed and the network already applied
-      } else if (record.epoch() < startEpoch
-          && (firstOwnOffset < 0 || record.offset() < firstOwnOffset)) {
-        continue; // an earlier run of this gateway, before this process wrote anything
-      } else {
+      } else if (!sealedHere(record, own) && !earlierRun(record)) {
         foreign(record);
       }
     }
     if (refused) {
       scheduleReopen("the network refused this gateway's records of epoch " + currentEpoch);
     }
+  }
+
+  /** A copy of a record this process sealed and the network already applied. */
+  private boolean sealedHere(CertifiedBlock.ChainRecord record, @Nullable Sealed own) {
+    return own == null && record.seq() < sealedCount.getOrDefault(record.epoch(), 0L);
+  }
+
+  /** A record of an earlier run of this gateway, before this process wrote anything. */
+  private boolean earlierRun(CertifiedBlock.ChainRecord record) {
+    return record.epoch() < startEpoch && (firstOwnOffset < 0 || record.offset() < firstOwnOffset);
   }
 
   private void foreign(CertifiedBlock.ChainRecord record) {
