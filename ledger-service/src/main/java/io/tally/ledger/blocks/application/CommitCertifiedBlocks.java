@@ -13,7 +13,6 @@ import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
-import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.service.Backoff;
@@ -263,13 +262,7 @@ public final class CommitCertifiedBlocks implements Runnable {
   private Optional<OpenedVote> open(VoteReader.VoteRecord record) {
     try {
       Envelope envelope = Envelope.open(record.value(), genesis, Stream.votes(settings.shard()));
-      if (envelope.type() != EnvelopeType.VOTE) {
-        log.warn(
-            "skipping a {} record on the votes topic at offset {}",
-            envelope.type(),
-            record.offset());
-        return Optional.empty();
-      }
+      // The votes stream carries votes only: Envelope.open refused any other type.
       Vote vote = Vote.parse(envelope.body());
       return Optional.of(new OpenedVote(vote, vote.verify(genesis.validators())));
     } catch (VerificationException e) {

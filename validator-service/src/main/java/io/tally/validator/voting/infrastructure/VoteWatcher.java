@@ -3,7 +3,6 @@ package io.tally.validator.voting.infrastructure;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.envelope.Envelope;
-import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.validator.voting.application.ValidatorStatus;
@@ -93,13 +92,7 @@ final class VoteWatcher implements Runnable {
   private void inspect(ConsumerRecord<byte[], byte[]> record) {
     try {
       Envelope envelope = Envelope.open(record.value(), genesis, Stream.votes(record.partition()));
-      if (envelope.type() != EnvelopeType.VOTE) {
-        log.warn(
-            "skipping a {} record on the votes topic at offset {}",
-            envelope.type(),
-            record.offset());
-        return;
-      }
+      // The votes stream carries votes only: Envelope.open refused any other type.
       byte[] voteBytes = envelope.body();
       Vote.Verified vote = Vote.parse(voteBytes).verify(genesis.validators());
       long height = vote.header().height();
