@@ -17,10 +17,13 @@ import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.receipt.Receipt;
 import io.tally.protocol.token.AccessToken;
 import io.tally.service.CertifiedReplica;
+import io.tally.testing.HostileInput;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.RawHttp;
 import io.tally.testing.Services;
 import io.tally.validator.ValidatorServiceApplication;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,7 +122,10 @@ class GatewayIT {
                 "tally.ledger.instance-key-file",
                 dir.resolve("ledger.key").toString(),
                 "tally.ledger.verifier-threads",
-                "1"));
+                "1",
+                // The gateway calls from 127.0.0.1; a client on 127.0.0.2 stands for any other.
+                "tally.ledger.read-api.clients",
+                "127.0.0.1/32"));
     services.add(ledger);
     // The world (participants, assets, accounts, funds) is written directly, in the test
     // network's own gateway-1 chain (epoch 1); the gateway below opens a later epoch.
@@ -708,5 +714,115 @@ class GatewayIT {
         .andExpect(jsonPath("$.id").value(id))
         .andExpect(jsonPath("$.code").value("ACCEPTED"))
         .andExpect(jsonPath("$.receipt").doesNotExist());
+  }
+
+  static int gatewayPort() {
+    return Services.port(gateway);
+  }
+
+  static int ledgerPort() {
+    return Integer.parseInt(ledgerUrl.substring(ledgerUrl.lastIndexOf(':') + 1));
+  }
+
+  static void assertProblem(RawHttp.Answer answer, int status, String code) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(json.readTree(answer.body()).get("type").asString())
+        .isEqualTo("urn:tally:problem:" + code);
+  }
+
+  @Test
+  @Order(6)
+  void accountsPageWithInvalidUtf8CursorIsMalformedProblem() {
+    // It used to be 503 log-unavailable: Tomcat's parameter error is an IllegalStateException.
+    assertProblem(RawHttp.get(gatewayPort(), "/v1/accounts?after=%C3%28"), 400, "malformed");
+    assertProblem(RawHttp.get(gatewayPort(), "/v1/accounts?limit=%FF"), 400, "malformed");
+    assertProblem(
+        RawHttp.get(gatewayPort(), "/v1/accounts/a-eur/postings?after=%C3%28"), 400, "malformed");
+  }
+
+  @Test
+  @Order(6)
+  void ledgerAccountsPageWithNulCursorIsMalformedProblem() {
+    // It used to be 500: PostgreSQL refuses the NUL, with a stack trace in the log.
+    assertProblem(RawHttp.get(ledgerPort(), "/v1/accounts?after=%00"), 400, "malformed");
+    assertProblem(RawHttp.get(ledgerPort(), "/v1/accounts/a%01/postings"), 400, "malformed");
+  }
+
+  @Test
+  @Order(6)
+  void ledgerReadApiAnswersItsInternalClientsOnly() throws Exception {
+    InetAddress outside = InetAddress.getByName("127.0.0.2");
+    for (String path : List.of("/v1/accounts", "/v1/accounts/a-eur", "/v1/blocks/head")) {
+      RawHttp.Answer refused = RawHttp.send(outside, ledgerPort(), "GET", path, List.of(), null);
+      assertProblem(refused, 403, "internal-only");
+    }
+    // Health stays open to probes, and the gateway (an internal client) still reads history.
+    assertThat(
+            RawHttp.send(outside, ledgerPort(), "GET", "/actuator/health", List.of(), null)
+                .status())
+        .isEqualTo(200);
+    assertThat(RawHttp.get(ledgerPort(), "/v1/accounts").status()).isEqualTo(200);
+    HttpResponse<String> history =
+        read("/v1/accounts/a-eur/postings", token("bank-a", TestNetwork.BANK_A));
+    assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(7)
+  void hostileInputGetsProblemDetailsFromEveryServiceAndTheNetworkKeepsSettling() throws Exception {
+    new HostileInput()
+        .everyService("/actuator/health")
+        .add(
+            new HostileInput.Case(
+                "DELETE an instruction",
+                "DELETE",
+                "/v1/instructions/x1",
+                List.of(),
+                null,
+                405,
+                "method-not-allowed"))
+        .pathParameter("GET", "/v1/instructions/{}", null)
+        .pathParameter("GET", "/v1/instructions/{}/receipt", null)
+        .pathParameter("GET", "/v1/accounts/{}", null)
+        .pathParameter("GET", "/v1/accounts/{}/postings", null)
+        .queryParameter("/v1/accounts", "after", false)
+        .queryParameter("/v1/accounts", "limit", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "after", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "limit", true)
+        .unsupportedMediaType("/v1/instructions")
+        .unsupportedMediaType("/v1/instructions/batch")
+        .unreadableBody("/v1/instructions/batch")
+        .runAgainst(gatewayPort());
+    new HostileInput()
+        .everyService("/v1/blocks/head")
+        .everyService("/actuator/health")
+        .pathParameter("GET", "/v1/blocks/{}", null)
+        .pathParameter("GET", "/v1/entries/{}", null)
+        .pathParameter("GET", "/v1/accounts/{}", null)
+        .pathParameter("GET", "/v1/accounts/{}/postings", null)
+        .queryParameter("/v1/blocks", "from", true)
+        .queryParameter("/v1/blocks", "limit", true)
+        .queryParameter("/v1/accounts", "after", false)
+        .queryParameter("/v1/accounts", "limit", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "after", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "limit", true)
+        .add(
+            new HostileInput.Case(
+                "POST to a read", "POST", "/v1/accounts", List.of(), "", 405, "method-not-allowed"))
+        .runAgainst(ledgerPort());
+    new HostileInput()
+        .everyService("/actuator/health")
+        .pathParameter("GET", "/actuator/health/{}", null)
+        .queryParameter("/actuator/health", "x", false)
+        // Actuator answers a name it does not know 404 and ignores a parameter it does not take.
+        .except("over-long")
+        .except("control character")
+        .runAgainst(Services.port(services.get(0)));
+
+    net.now = System.currentTimeMillis();
+    String after = net.id();
+    assertThat(submitSettlement(after, 1).statusCode()).isEqualTo(202);
+    assertThat(finalCode(after)).isEqualTo("ACCEPTED");
   }
 }
