@@ -10,6 +10,7 @@ import io.tally.engine.LogRecord;
 import io.tally.engine.TestNetwork;
 import io.tally.ledger.LedgerServiceApplication;
 import io.tally.protocol.VerificationException;
+import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
@@ -769,6 +770,31 @@ class GatewayIT {
   }
 
   @Test
+  @Order(6)
+  void aTokenThatExpiresBeforeItIsIssuedOrIsIssuedInTheFutureIsUnauthenticated() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    for (long[] window : new long[][] {{now, now - 10}, {now + 120, now + 180}}) {
+      byte[] claims =
+          ("{\"iss\":\"bank-a\",\"sub\":\"bank-a\",\"aud\":\""
+                  + AUDIENCE
+                  + "\",\"iat\":"
+                  + window[0]
+                  + ",\"exp\":"
+                  + window[1]
+                  + ",\"jti\":\"t"
+                  + window[0]
+                  + "-"
+                  + window[1]
+                  + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
+      String token = CompactJws.sign(JwsType.ACCESS_TOKEN, claims, TestNetwork.BANK_A).serialize();
+      HttpResponse<String> refused = read("/v1/accounts", token);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+      assertThat(problemType(refused)).isEqualTo("urn:tally:problem:unauthenticated");
+    }
+  }
+
+  @Test
   @Order(7)
   void hostileInputGetsProblemDetailsFromEveryServiceAndTheNetworkKeepsSettling() throws Exception {
     new HostileInput()
@@ -793,6 +819,18 @@ class GatewayIT {
         .unsupportedMediaType("/v1/instructions")
         .unsupportedMediaType("/v1/instructions/batch")
         .unreadableBody("/v1/instructions/batch")
+        .add(
+            new HostileInput.Case(
+                "an unknown instruction asked as XML",
+                "GET",
+                "/v1/instructions/x1",
+                List.of("Accept: application/xml"),
+                null,
+                404,
+                "unknown-instruction"))
+        .add(
+            new HostileInput.Case(
+                "the error page asked for", "GET", "/error", List.of(), null, 404, "not-found"))
         .runAgainst(gatewayPort());
     new HostileInput()
         .everyService("/v1/blocks/head")
@@ -810,6 +848,15 @@ class GatewayIT {
         .add(
             new HostileInput.Case(
                 "POST to a read", "POST", "/v1/accounts", List.of(), "", 405, "method-not-allowed"))
+        .add(
+            new HostileInput.Case(
+                "a block not committed, asked as XML",
+                "GET",
+                "/v1/blocks/999999",
+                List.of("Accept: application/xml"),
+                null,
+                404,
+                "not-found"))
         .runAgainst(ledgerPort());
     new HostileInput()
         .everyService("/actuator/health")
