@@ -71,6 +71,24 @@ public final class HostileInput {
             null,
             406,
             "not-acceptable"));
+    add(
+        new Case(
+            "unparseable Accept",
+            "GET",
+            getPath,
+            List.of("Accept: ;;;/\"x"),
+            null,
+            406,
+            "not-acceptable"));
+    add(
+        new Case(
+            "control character in a header",
+            "GET",
+            getPath,
+            List.of("X-Thing: a\u0001b"),
+            null,
+            400,
+            "malformed"));
     return this;
   }
 
@@ -139,8 +157,20 @@ public final class HostileInput {
     return this;
   }
 
-  /** {@code path} posted as {@code text/plain}: 415 {@code unsupported-media-type}. */
+  /**
+   * {@code path} posted as {@code text/plain}, and with an unparseable content type: 415 {@code
+   * unsupported-media-type}.
+   */
   public HostileInput unsupportedMediaType(String path) {
+    add(
+        new Case(
+            "unparseable content type to " + path,
+            "POST",
+            path,
+            List.of("Content-Type: ;;;/\"x"),
+            "hello",
+            415,
+            "unsupported-media-type"));
     return add(
         new Case(
             "text/plain to " + path,

@@ -7,6 +7,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -48,7 +49,7 @@ public class ProblemHandling extends ResponseEntityExceptionHandler {
     HttpProblem problem = HttpProblem.forStatus(statusCode.value());
     HttpHeaders answer = new HttpHeaders();
     answer.putAll(headers);
-    answer.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+    answer.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
     return super.handleExceptionInternal(
         ex,
         Problems.of(statusCode, problem.code(), detail(ex, problem)),
