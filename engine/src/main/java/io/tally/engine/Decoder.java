@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Decoder {
 
-  static final Pattern INSTRUCTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
-  static final Pattern ACCOUNT_ID = INSTRUCTION_ID;
+  static final Pattern INSTRUCTION_ID = Identifiers.INSTRUCTION_ID;
+  static final Pattern ACCOUNT_ID = Identifiers.ACCOUNT_ID;
   static final Pattern ASSET_CODE = Pattern.compile("[A-Z0-9][A-Z0-9._-]{0,31}");
   private static final Pattern AMOUNT = Pattern.compile("[1-9][0-9]{0,18}");
   private static final int NAME_CHARS_MAX = 200;

@@ -22,6 +22,7 @@ import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
+import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
@@ -29,10 +30,13 @@ import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.receipt.Receipt;
 import io.tally.protocol.token.AccessToken;
 import io.tally.service.CertifiedReplica;
+import io.tally.testing.HostileInput;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.RawHttp;
 import io.tally.testing.Services;
 import io.tally.validator.ValidatorServiceApplication;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -171,7 +175,10 @@ class GatewayIT {
                 "tally.ledger.instance-key-file",
                 dir.resolve("ledger.key").toString(),
                 "tally.ledger.verifier-threads",
-                "1"));
+                "1",
+                // The gateway calls from 127.0.0.1; a client on 127.0.0.2 stands for any other.
+                "tally.ledger.read-api.clients",
+                "127.0.0.1/32"));
     services.add(started);
     return started;
   }
@@ -477,7 +484,7 @@ class GatewayIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8) // last: it leaves this gateway out of service and restarts the ledger
   void aProcessWritingUnderTheGatewaysIdMakesItAlarmReopenAndKeepEveryPromise() throws Exception {
     ChainGuard guard = gateway.getBean(ChainGuard.class);
     // With the ledger stopped nothing is certified, so the gateway acknowledges instructions
@@ -866,5 +873,161 @@ class GatewayIT {
         .andExpect(jsonPath("$.id").value(id))
         .andExpect(jsonPath("$.code").value("ACCEPTED"))
         .andExpect(jsonPath("$.receipt").doesNotExist());
+  }
+
+  static int gatewayPort() {
+    return Services.port(gateway);
+  }
+
+  static int ledgerPort() {
+    return Integer.parseInt(ledgerUrl.substring(ledgerUrl.lastIndexOf(':') + 1));
+  }
+
+  static void assertProblem(RawHttp.Answer answer, int status, String code) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(json.readTree(answer.body()).get("type").asString())
+        .isEqualTo("urn:tally:problem:" + code);
+  }
+
+  @Test
+  @Order(6)
+  void accountsPageWithInvalidUtf8CursorIsMalformedProblem() {
+    // It used to be 503 log-unavailable: Tomcat's parameter error is an IllegalStateException.
+    assertProblem(RawHttp.get(gatewayPort(), "/v1/accounts?after=%C3%28"), 400, "malformed");
+    assertProblem(RawHttp.get(gatewayPort(), "/v1/accounts?limit=%FF"), 400, "malformed");
+    assertProblem(
+        RawHttp.get(gatewayPort(), "/v1/accounts/a-eur/postings?after=%C3%28"), 400, "malformed");
+  }
+
+  @Test
+  @Order(6)
+  void ledgerAccountsPageWithNulCursorIsMalformedProblem() {
+    // It used to be 500: PostgreSQL refuses the NUL, with a stack trace in the log.
+    assertProblem(RawHttp.get(ledgerPort(), "/v1/accounts?after=%00"), 400, "malformed");
+    assertProblem(RawHttp.get(ledgerPort(), "/v1/accounts/a%01/postings"), 400, "malformed");
+  }
+
+  @Test
+  @Order(6)
+  void ledgerReadApiAnswersItsInternalClientsOnly() throws Exception {
+    InetAddress outside = InetAddress.getByName("127.0.0.2");
+    for (String path : List.of("/v1/accounts", "/v1/accounts/a-eur", "/v1/blocks/head")) {
+      RawHttp.Answer refused = RawHttp.send(outside, ledgerPort(), "GET", path, List.of(), null);
+      assertProblem(refused, 403, "internal-only");
+    }
+    // Health stays open to probes, and the gateway (an internal client) still reads history.
+    assertThat(
+            RawHttp.send(outside, ledgerPort(), "GET", "/actuator/health", List.of(), null)
+                .status())
+        .isEqualTo(200);
+    assertThat(RawHttp.get(ledgerPort(), "/v1/accounts").status()).isEqualTo(200);
+    HttpResponse<String> history =
+        read("/v1/accounts/a-eur/postings", token("bank-a", TestNetwork.BANK_A));
+    assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(6)
+  void aTokenThatExpiresBeforeItIsIssuedOrIsIssuedInTheFutureIsUnauthenticated() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    for (long[] window : new long[][] {{now, now - 10}, {now + 120, now + 180}}) {
+      byte[] claims =
+          ("{\"iss\":\"bank-a\",\"sub\":\"bank-a\",\"aud\":\""
+                  + AUDIENCE
+                  + "\",\"iat\":"
+                  + window[0]
+                  + ",\"exp\":"
+                  + window[1]
+                  + ",\"jti\":\"t"
+                  + window[0]
+                  + "-"
+                  + window[1]
+                  + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
+      String token = CompactJws.sign(JwsType.ACCESS_TOKEN, claims, TestNetwork.BANK_A).serialize();
+      HttpResponse<String> refused = read("/v1/accounts", token);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+      assertThat(problemType(refused)).isEqualTo("urn:tally:problem:unauthenticated");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void hostileInputGetsProblemDetailsFromEveryServiceAndTheNetworkKeepsSettling() throws Exception {
+    new HostileInput()
+        .everyService("/actuator/health")
+        .add(
+            new HostileInput.Case(
+                "DELETE an instruction",
+                "DELETE",
+                "/v1/instructions/x1",
+                List.of(),
+                null,
+                405,
+                "method-not-allowed"))
+        .pathParameter("GET", "/v1/instructions/{}", null)
+        .pathParameter("GET", "/v1/instructions/{}/receipt", null)
+        .pathParameter("GET", "/v1/accounts/{}", null)
+        .pathParameter("GET", "/v1/accounts/{}/postings", null)
+        .queryParameter("/v1/accounts", "after", false)
+        .queryParameter("/v1/accounts", "limit", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "after", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "limit", true)
+        .unsupportedMediaType("/v1/instructions")
+        .unsupportedMediaType("/v1/instructions/batch")
+        .unreadableBody("/v1/instructions/batch")
+        .add(
+            new HostileInput.Case(
+                "an unknown instruction asked as XML",
+                "GET",
+                "/v1/instructions/x1",
+                List.of("Accept: application/xml"),
+                null,
+                404,
+                "unknown-instruction"))
+        .add(
+            new HostileInput.Case(
+                "the error page asked for", "GET", "/error", List.of(), null, 404, "not-found"))
+        .runAgainst(gatewayPort());
+    new HostileInput()
+        .everyService("/v1/blocks/head")
+        .everyService("/actuator/health")
+        .pathParameter("GET", "/v1/blocks/{}", null)
+        .pathParameter("GET", "/v1/entries/{}", null)
+        .pathParameter("GET", "/v1/accounts/{}", null)
+        .pathParameter("GET", "/v1/accounts/{}/postings", null)
+        .queryParameter("/v1/blocks", "from", true)
+        .queryParameter("/v1/blocks", "limit", true)
+        .queryParameter("/v1/accounts", "after", false)
+        .queryParameter("/v1/accounts", "limit", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "after", true)
+        .queryParameter("/v1/accounts/a-eur/postings", "limit", true)
+        .add(
+            new HostileInput.Case(
+                "POST to a read", "POST", "/v1/accounts", List.of(), "", 405, "method-not-allowed"))
+        .add(
+            new HostileInput.Case(
+                "a block not committed, asked as XML",
+                "GET",
+                "/v1/blocks/999999",
+                List.of("Accept: application/xml"),
+                null,
+                404,
+                "not-found"))
+        .runAgainst(ledgerPort());
+    new HostileInput()
+        .everyService("/actuator/health")
+        .pathParameter("GET", "/actuator/health/{}", null)
+        .queryParameter("/actuator/health", "x", false)
+        // Actuator answers a name it does not know 404 and ignores a parameter it does not take.
+        .except("over-long")
+        .except("control character")
+        .runAgainst(Services.port(services.get(0)));
+
+    net.now = System.currentTimeMillis();
+    String after = net.id();
+    assertThat(submitSettlement(after, 1).statusCode()).isEqualTo(202);
+    assertThat(finalCode(after)).isEqualTo("ACCEPTED");
   }
 }

@@ -1,11 +1,15 @@
 package io.tally.identity;
 
+import io.tally.service.web.ProblemWeb;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 /** One identity-service instance of a Tally network. */
 @SpringBootApplication
+// Every error as Problem Details with a stable type, alike in every service (service-support).
+@Import(ProblemWeb.class)
 @ConfigurationPropertiesScan
 public class IdentityServiceApplication {
 

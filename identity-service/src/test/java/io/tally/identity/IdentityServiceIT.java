@@ -16,8 +16,10 @@ import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.testing.HostileInput;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.RawHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -252,5 +254,49 @@ class IdentityServiceIT {
         engine.execute(List.of(new LogRecord(record.offset(), record.timestamp(), record.value())));
     assertThat(block.outcomes()).extracting(Outcome::code).containsExactly(Code.ACCEPTED);
     assertThat(engine.participant("bank-c")).isPresent();
+  }
+
+  static int port() {
+    return Integer.parseInt(
+        String.valueOf(identity.getEnvironment().getProperty("local.server.port")));
+  }
+
+  @Test
+  void proposalsPageWithNulCursorIsMalformedProblem() {
+    // It used to be 500: PostgreSQL refuses the NUL, with a stack trace in the log.
+    RawHttp.Answer answer = RawHttp.get(port(), "/v1/proposals?after=%00");
+    assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+    assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(json.readTree(answer.body()).get("type").asString())
+        .isEqualTo("urn:tally:problem:malformed");
+  }
+
+  @Test
+  void anUnreadableProposalIsMalformedAsTheReadmePromises() throws Exception {
+    HttpResponse<String> answer = post("/v1/proposals", "{\"payload\":");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+    assertThat(problemType(answer)).isEqualTo("urn:tally:problem:malformed");
+  }
+
+  @Test
+  void hostileInputGetsProblemDetailsAndTheDeskKeepsWorking() throws Exception {
+    String approval = "{\"approval\":\"x\"}";
+    new HostileInput()
+        .everyService("/actuator/health")
+        .everyService("/v1/proposals")
+        .pathParameter("GET", "/v1/proposals/{}", null)
+        .pathParameter("POST", "/v1/proposals/{}/approvals", approval)
+        .pathParameter("GET", "/v1/participants/{}", null)
+        .pathParameter("GET", "/v1/participants/{}/jwks", null)
+        .queryParameter("/v1/proposals", "after", false)
+        .queryParameter("/v1/proposals", "limit", true)
+        .unsupportedMediaType("/v1/proposals")
+        .unsupportedMediaType("/v1/proposals/p1/approvals")
+        .unreadableBody("/v1/proposals")
+        .unreadableBody("/v1/proposals/p1/approvals")
+        .runAgainst(port());
+    HttpResponse<String> page = get("/v1/proposals");
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
   }
 }

@@ -506,7 +506,7 @@ class LedgerNetworkIT {
     assertThat(json.readTree(missing.body()).get("type").asString())
         .isEqualTo("urn:tally:problem:not-found");
     assertThat(json.readTree(get("/v1/blocks?limit=1000").body()).get("type").asString())
-        .isEqualTo("urn:tally:problem:bad-request");
+        .isEqualTo("urn:tally:problem:malformed");
     assertThat(get("/v1/blocks/not-a-number").statusCode()).isEqualTo(400);
     assertThat(get("/v1/entries/%20bad").statusCode()).isEqualTo(400);
 

@@ -37,8 +37,12 @@ public enum Reason {
   PROOF_INVALID,
   /** A public key is not a valid Ed25519 point or has small order. */
   KEY_INVALID,
-  /** An access token's expiry has passed, or it claims to be issued in the future. */
+  /** An access token's expiry has passed (beyond the tolerated clock skew). */
   TOKEN_EXPIRED,
+  /** An access token claims to be issued later than now plus the tolerated clock skew. */
+  TOKEN_NOT_YET_VALID,
+  /** An access token expires at or before the time it claims to be issued. */
+  TOKEN_WINDOW_INVALID,
   /** An access token is for another audience, or lives longer than allowed. */
   TOKEN_NOT_ACCEPTED,
   /** An envelope names another stream (topic kind and shard) than the one it was read from. */

@@ -49,8 +49,8 @@ public record AccessToken(
 
   /**
    * Issues a token for {@code participant}, signed with {@code key}, valid from {@code nowSeconds}
-   * for {@code lifetime} (at most {@link #LIFETIME_MAX}), with id {@code tokenId} (16 random bytes
-   * or more: the caller draws them, this library reads no randomness).
+   * for {@code lifetime} (1 second to {@link #LIFETIME_MAX}), with id {@code tokenId} (16 random
+   * bytes or more: the caller draws them, this library reads no randomness).
    *
    * @return the compact serialization, for an {@code Authorization: Bearer} header
    */
@@ -61,8 +61,8 @@ public record AccessToken(
       Duration lifetime,
       byte[] tokenId,
       SigningKey key) {
-    if (lifetime.compareTo(LIFETIME_MAX) > 0 || lifetime.isNegative()) {
-      throw new IllegalArgumentException("a token lives at most " + LIFETIME_MAX);
+    if (lifetime.compareTo(LIFETIME_MAX) > 0 || lifetime.toSeconds() < 1) {
+      throw new IllegalArgumentException("a token lives 1 second to " + LIFETIME_MAX);
     }
     if (tokenId.length < 16) {
       throw new IllegalArgumentException("a token id needs at least 16 random bytes");
@@ -88,8 +88,9 @@ public record AccessToken(
    *
    * @param keysOf the current keys of a participant id (an empty resolver for an unknown one)
    * @throws VerificationException {@link Reason#MALFORMED}, {@link Reason#SIGNER_UNKNOWN}, {@link
-   *     Reason#SIGNATURE_INVALID}, {@link Reason#TOKEN_EXPIRED} or {@link
-   *     Reason#TOKEN_NOT_ACCEPTED}
+   *     Reason#SIGNATURE_INVALID}, {@link Reason#TOKEN_WINDOW_INVALID} (expiry not after issue),
+   *     {@link Reason#TOKEN_NOT_ACCEPTED}, {@link Reason#TOKEN_NOT_YET_VALID} (issued beyond the
+   *     clock skew ahead) or {@link Reason#TOKEN_EXPIRED}
    */
   public static AccessToken verify(
       String token, String audience, long nowSeconds, Function<String, KeyResolver> keysOf)
@@ -104,12 +105,27 @@ public record AccessToken(
       throw new VerificationException(
           Reason.TOKEN_NOT_ACCEPTED, "token is for audience " + claimed.audience());
     }
+    // A window that ends where it starts (or before) is no window: such a token would otherwise
+    // pass on the clock skew alone.
+    if (claimed.expiresAt() <= claimed.issuedAt()) {
+      throw new VerificationException(
+          Reason.TOKEN_WINDOW_INVALID,
+          "token expires at "
+              + claimed.expiresAt()
+              + ", not after it is issued at "
+              + claimed.issuedAt());
+    }
     if (claimed.expiresAt() - claimed.issuedAt() > LIFETIME_MAX.toSeconds()) {
       throw new VerificationException(
           Reason.TOKEN_NOT_ACCEPTED, "token lives longer than " + LIFETIME_MAX);
     }
     long skew = CLOCK_SKEW.toSeconds();
-    if (claimed.expiresAt() + skew <= nowSeconds || claimed.issuedAt() - skew > nowSeconds) {
+    if (claimed.issuedAt() - skew > nowSeconds) {
+      throw new VerificationException(
+          Reason.TOKEN_NOT_YET_VALID,
+          "token issued at " + claimed.issuedAt() + ", now " + nowSeconds);
+    }
+    if (claimed.expiresAt() + skew <= nowSeconds) {
       throw new VerificationException(
           Reason.TOKEN_EXPIRED,
           "token valid from "

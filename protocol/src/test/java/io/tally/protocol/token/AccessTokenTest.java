@@ -74,7 +74,40 @@ class AccessTokenTest {
   void aTokenFromTheFutureIsRefused() {
     assertReason(
         () -> AccessToken.verify(token(Duration.ofMinutes(1), NOW + 600), AUDIENCE, NOW, DIRECTORY),
-        Reason.TOKEN_EXPIRED);
+        Reason.TOKEN_NOT_YET_VALID);
+  }
+
+  @Test
+  void aTokenIssuedFurtherAheadThanTheClockSkewIsRefusedEvenIfItExpiresSoon() {
+    long ahead = AccessToken.CLOCK_SKEW.toSeconds() + 1;
+    String fromTheFuture = signedClaims(JwsType.ACCESS_TOKEN, NOW + ahead, NOW + ahead + 1);
+    assertReason(
+        () -> AccessToken.verify(fromTheFuture, AUDIENCE, NOW, DIRECTORY),
+        Reason.TOKEN_NOT_YET_VALID);
+  }
+
+  @Test
+  void aTokenIssuedAheadWithinTheClockSkewVerifies() throws Exception {
+    long ahead = AccessToken.CLOCK_SKEW.toSeconds() - 1;
+    AccessToken token =
+        AccessToken.verify(token(Duration.ofMinutes(1), NOW + ahead), AUDIENCE, NOW, DIRECTORY);
+    assertThat(token.issuedAt()).isEqualTo(NOW + ahead);
+  }
+
+  @Test
+  void aTokenThatExpiresBeforeItIsIssuedIsRefused() {
+    String backwards = signedClaims(JwsType.ACCESS_TOKEN, NOW, NOW - 10);
+    assertReason(
+        () -> AccessToken.verify(backwards, AUDIENCE, NOW, DIRECTORY), Reason.TOKEN_WINDOW_INVALID);
+  }
+
+  @Test
+  void aTokenThatExpiresWhenItIsIssuedIsRefusedAndNeverIssued() {
+    String empty = signedClaims(JwsType.ACCESS_TOKEN, NOW, NOW);
+    assertReason(
+        () -> AccessToken.verify(empty, AUDIENCE, NOW, DIRECTORY), Reason.TOKEN_WINDOW_INVALID);
+    assertThatThrownBy(() -> token(Duration.ZERO, NOW))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -1,9 +1,11 @@
 package io.tally.gateway.accounts.web;
 
 import io.tally.engine.AccountView;
+import io.tally.engine.Identifiers;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.web.RequestParameters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -112,10 +114,9 @@ class AccountController {
       @RequestParam(defaultValue = "") String after,
       @RequestParam(defaultValue = "20") int limit)
       throws AccessControl.Unauthenticated {
+    RequestParameters.cursor("after", after, Identifiers.ACCOUNT_ID);
+    RequestParameters.limit("limit", limit, PAGE_MAX);
     AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
-    if (limit < 1 || limit > PAGE_MAX) {
-      throw new IllegalArgumentException("limit must be between 1 and " + PAGE_MAX);
-    }
     CertifiedReplica.AsOf<List<AccountView>> accounts =
         replica.asOf(
             () -> replica.accounts(caller.auditor() ? null : caller.participant(), after, limit));
@@ -131,6 +132,7 @@ class AccountController {
       @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
       @PathVariable String id)
       throws AccessControl.Unauthenticated {
+    RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
     AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
     CertifiedReplica.AsOf<AccountView> account = replica.asOf(() -> visible(caller, id));
     return AccountResponse.of(account.value(), account.height());
@@ -144,12 +146,11 @@ class AccountController {
       @RequestParam(defaultValue = "0") long after,
       @RequestParam(defaultValue = "20") int limit)
       throws AccessControl.Unauthenticated {
+    RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
+    RequestParameters.nonNegative("after", after);
+    RequestParameters.limit("limit", limit, PAGE_MAX);
     AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
     visible(caller, id);
-    if (limit < 1 || limit > PAGE_MAX || after < 0) {
-      throw new IllegalArgumentException(
-          "limit must be between 1 and " + PAGE_MAX + " and after not negative");
-    }
     URI uri =
         ledger.resolve(
             "/v1/accounts/"

@@ -1,8 +1,8 @@
 package io.tally.gateway.accounts.web;
 
 import io.tally.gateway.accounts.application.AccessControl;
-import io.tally.gateway.web.Problems;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.web.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -10,7 +10,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-/** Problem Details for the reads: 401 (with a Bearer challenge), 403, 404, 400, 503. */
+/**
+ * Problem Details for the reads: 401 (with a Bearer challenge), 403, 404, 503; a malformed
+ * parameter is service-support's {@code InvalidRequest} (400 {@code malformed}).
+ */
 @RestControllerAdvice(assignableTypes = {AccountController.class, FinalityEvents.class})
 class AccountProblemAdvice {
 
@@ -18,35 +21,38 @@ class AccountProblemAdvice {
   ResponseEntity<ProblemDetail> unauthenticated(AccessControl.Unauthenticated e) {
     return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-        .body(Problems.of(HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", e.getMessage()));
+        .body(
+            Problems.of(
+                HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", String.valueOf(e.getMessage())));
   }
 
   @ExceptionHandler
   ProblemDetail forbidden(AccountController.Forbidden e) {
-    return Problems.of(HttpStatus.FORBIDDEN, "FORBIDDEN", e.getMessage());
+    return Problems.of(HttpStatus.FORBIDDEN, "FORBIDDEN", String.valueOf(e.getMessage()));
   }
 
   @ExceptionHandler
   ProblemDetail notVisible(AccountController.NotVisible e) {
-    return Problems.of(HttpStatus.NOT_FOUND, "UNKNOWN_ACCOUNT", e.getMessage());
-  }
-
-  @ExceptionHandler
-  ProblemDetail badParameter(IllegalArgumentException e) {
-    return Problems.of(HttpStatus.BAD_REQUEST, "MALFORMED", e.getMessage());
+    return Problems.of(HttpStatus.NOT_FOUND, "UNKNOWN_ACCOUNT", String.valueOf(e.getMessage()));
   }
 
   @ExceptionHandler
   ResponseEntity<ProblemDetail> notCertified(CertifiedReplica.NotCertified e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
-        .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "NOT_CERTIFIED", e.getMessage()));
+        .body(
+            Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE, "NOT_CERTIFIED", String.valueOf(e.getMessage())));
   }
 
   @ExceptionHandler
   ResponseEntity<ProblemDetail> historyUnavailable(AccountController.HistoryUnavailable e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
-        .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "HISTORY_UNAVAILABLE", e.getMessage()));
+        .body(
+            Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "HISTORY_UNAVAILABLE",
+                String.valueOf(e.getMessage())));
   }
 }

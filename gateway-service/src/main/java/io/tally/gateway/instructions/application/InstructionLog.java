@@ -8,7 +8,7 @@ public interface InstructionLog {
    * the broker acknowledged it (all in-sync replicas).
    *
    * @return the record's log offset
-   * @throws IllegalStateException when the broker did not acknowledge in time
+   * @throws LogUnavailable when the broker did not acknowledge in time
    */
   long append(byte[] instruction);
 
@@ -17,8 +17,8 @@ public interface InstructionLog {
    * one of them.
    *
    * @return the records' log offsets, in order
-   * @throws IllegalStateException when the broker did not acknowledge all in time (some may be
-   *     written: the network applies an id once, so the client may submit them again)
+   * @throws LogUnavailable when the broker did not acknowledge all in time (some may be written:
+   *     the network applies an id once, so the client may submit them again)
    */
   java.util.List<Long> appendAll(java.util.List<byte[]> instructions);
 }

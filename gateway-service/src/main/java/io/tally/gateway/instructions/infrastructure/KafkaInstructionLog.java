@@ -2,6 +2,7 @@ package io.tally.gateway.instructions.infrastructure;
 
 import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.InstructionLog;
+import io.tally.gateway.instructions.application.LogUnavailable;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
@@ -87,7 +88,7 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
   @Override
   public List<Long> appendAll(List<byte[]> instructions) {
     if (closing) {
-      throw new IllegalStateException("the gateway is shutting down; the log takes no more");
+      throw new LogUnavailable("the gateway is shutting down; the log takes no more", null);
     }
     Append append = new Append(List.copyOf(instructions), new CompletableFuture<>());
     queue.add(append);
@@ -95,9 +96,9 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
       return append.offsets().get(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to the log", e);
+      throw new LogUnavailable("interrupted while writing to the log", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("the log did not acknowledge the instruction", e);
+      throw new LogUnavailable("the log did not acknowledge the instruction", e);
     }
   }
 
@@ -124,7 +125,7 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
           append ->
               append
                   .offsets()
-                  .completeExceptionally(new IllegalStateException("the gateway stopped")));
+                  .completeExceptionally(new LogUnavailable("the gateway stopped", null)));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tally.gateway.instructions.web;
 
 import io.tally.engine.Code;
+import io.tally.engine.Identifiers;
 import io.tally.engine.Outcome;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
@@ -8,8 +9,9 @@ import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.FinalityWaiters;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.gateway.instructions.application.SubmitInstruction;
-import io.tally.gateway.web.Problems;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.web.Problems;
+import io.tally.service.web.RequestParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -354,6 +356,7 @@ class InstructionController implements DisposableBean {
   /** {@code FINAL} with the outcome once a certified block holds it; 404 before. */
   @GetMapping("/{id}")
   Status status(@PathVariable String id) {
+    RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);
     long height = replica.certifiedHeight();
     Optional<Outcome> outcome = replica.outcome(id);
     if (outcome.isEmpty()) {

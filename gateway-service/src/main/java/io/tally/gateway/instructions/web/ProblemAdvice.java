@@ -3,8 +3,9 @@ package io.tally.gateway.instructions.web;
 import io.tally.engine.Code;
 import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.ChainGuard;
+import io.tally.gateway.instructions.application.LogUnavailable;
 import io.tally.gateway.instructions.application.Rejected;
-import io.tally.gateway.web.Problems;
+import io.tally.service.web.Problems;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -12,16 +13,17 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error as RFC 9457 Problem Details with a stable {@code type}: the engine's code for a
- * rejected instruction ({@code urn:tally:problem:signature-invalid}, ...), {@code too-large},
- * {@code unknown-instruction}, {@code log-unavailable}; Spring MVC's own errors (wrong content type
- * 415, wrong method 405) keep its standard Problem Details.
+ * The instructions' errors as RFC 9457 Problem Details with a stable {@code type}: the engine's
+ * code for a rejected instruction ({@code urn:tally:problem:signature-invalid}, ...), {@code
+ * too-large}, {@code unknown-instruction}, {@code log-unavailable}. Only the gateway's own
+ * exception types are mapped here; what Spring MVC and Tomcat refuse (405, 406, 415, a parameter of
+ * the wrong type, ...) is answered by service-support's {@code ProblemHandling}, alike in every
+ * service.
  */
 @RestControllerAdvice
-class ProblemAdvice extends ResponseEntityExceptionHandler {
+class ProblemAdvice {
 
   /** The HTTP status a rejection by the engine's rule {@code code} gets. */
   static HttpStatus status(Code code) {
@@ -75,7 +77,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> logUnavailable(IllegalStateException e) {
+  ResponseEntity<ProblemDetail> logUnavailable(LogUnavailable e) {
     ProblemDetail problem =
         problem(
             HttpStatus.SERVICE_UNAVAILABLE,
@@ -88,6 +90,6 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   private static ProblemDetail problem(HttpStatus status, String code, @Nullable String detail) {
-    return Problems.of(status, code, detail);
+    return Problems.of(status, code, String.valueOf(detail));
   }
 }

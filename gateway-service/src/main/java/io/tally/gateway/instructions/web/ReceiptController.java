@@ -1,5 +1,6 @@
 package io.tally.gateway.instructions.web;
 
+import io.tally.engine.Identifiers;
 import io.tally.engine.Outcome;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.protocol.VerificationException;
@@ -8,6 +9,7 @@ import io.tally.protocol.codec.Hash;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.receipt.Receipt;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.web.RequestParameters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,6 +81,7 @@ class ReceiptController {
 
   @GetMapping("/{id}/receipt")
   ReceiptResponse receipt(@PathVariable String id) {
+    RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);
     Optional<Outcome> outcome = replica.outcome(id);
     if (outcome.isEmpty()) {
       throw new InstructionController.Unknown(

@@ -2,9 +2,11 @@ package io.tally.identity.directory.web;
 
 import io.tally.engine.ParticipantView;
 import io.tally.identity.governance.domain.Refusal;
+import io.tally.protocol.genesis.Member;
 import io.tally.protocol.keys.Jwk;
 import io.tally.protocol.keys.Jwks;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.web.RequestParameters;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.MediaType;
@@ -48,6 +50,7 @@ class DirectoryController {
 
   @GetMapping("/{id}")
   ParticipantResponse participant(@PathVariable String id) throws Refusal {
+    RequestParameters.id("id", id, Member.ID_PATTERN);
     CertifiedReplica.AsOf<Optional<ParticipantView>> found =
         directory.asOf(() -> directory.participant(id));
     ParticipantView view = found.value().orElseThrow(() -> unknown(id));
@@ -65,6 +68,7 @@ class DirectoryController {
   /** The participant's current public keys as a JWK Set (RFC 7517). */
   @GetMapping(value = "/{id}/jwks", produces = MediaType.APPLICATION_JSON_VALUE)
   String jwks(@PathVariable String id) throws Refusal {
+    RequestParameters.id("id", id, Member.ID_PATTERN);
     return new Jwks(find(id).currentKeys().stream().map(Jwk::new).toList()).toJson();
   }
 

@@ -1,8 +1,10 @@
 package io.tally.identity.governance.web;
 
+import io.tally.engine.Identifiers;
 import io.tally.identity.governance.application.GovernanceDesk;
 import io.tally.identity.governance.application.ProposalStore;
 import io.tally.identity.governance.domain.Refusal;
+import io.tally.service.web.RequestParameters;
 import java.net.URI;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +64,7 @@ class ProposalController {
 
   @GetMapping("/{id}")
   ProposalResponse proposal(@PathVariable String id) throws Refusal {
+    RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);
     return response(desk.find(id));
   }
 
@@ -69,9 +72,8 @@ class ProposalController {
   ProposalPage proposals(
       @RequestParam(defaultValue = "") String after, @RequestParam(defaultValue = "20") int limit)
       throws Refusal {
-    if (limit < 1 || limit > PAGE_MAX) {
-      throw new Refusal(Refusal.Reason.MALFORMED, "limit must be between 1 and " + PAGE_MAX);
-    }
+    RequestParameters.cursor("after", after, Identifiers.INSTRUCTION_ID);
+    RequestParameters.limit("limit", limit, PAGE_MAX);
     List<ProposalResponse> page = desk.list(after, limit).stream().map(this::response).toList();
     return new ProposalPage(page, page.size() < limit ? null : page.get(page.size() - 1).id());
   }
@@ -79,6 +81,7 @@ class ProposalController {
   @PostMapping("/{id}/approvals")
   ProposalResponse approve(@PathVariable String id, @RequestBody NewApproval approval)
       throws Refusal {
+    RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);
     if (approval.approval() == null) {
       throw new Refusal(Refusal.Reason.MALFORMED, "approval is required");
     }

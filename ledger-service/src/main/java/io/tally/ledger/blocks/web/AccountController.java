@@ -1,9 +1,11 @@
 package io.tally.ledger.blocks.web;
 
+import io.tally.engine.Identifiers;
 import io.tally.ledger.blocks.infrastructure.persistence.AccountEntity;
 import io.tally.ledger.blocks.infrastructure.persistence.AccountJpaRepository;
 import io.tally.ledger.blocks.infrastructure.persistence.PostingEntity;
 import io.tally.ledger.blocks.infrastructure.persistence.PostingJpaRepository;
+import io.tally.service.web.RequestParameters;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
@@ -14,9 +16,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Accounts with their balances as of the last committed block, and each account's movements. This
- * service is internal (no caller authentication): the gateway serves participants their own
- * accounts.
+ * Accounts with their balances as of the last committed block, and each account's movements. The
+ * read API is internal: it answers only the clients {@code tally.ledger.read-api.clients} names
+ * (loopback by default, ADR 0014); participants read their own accounts through the gateway.
  */
 @RestController
 @RequestMapping("/v1/accounts")
@@ -99,6 +101,7 @@ class AccountController {
   @GetMapping
   AccountPage accounts(
       @RequestParam(defaultValue = "") String after, @RequestParam(defaultValue = "20") int limit) {
+    RequestParameters.cursor("after", after, Identifiers.ACCOUNT_ID);
     List<AccountResponse> page =
         accounts.findByIdGreaterThanOrderById(after, Limit.of(Limits.page(limit))).stream()
             .map(AccountResponse::of)
@@ -109,6 +112,7 @@ class AccountController {
 
   @GetMapping("/{id}")
   AccountResponse account(@PathVariable String id) {
+    RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
     return accounts
         .findById(id)
         .map(AccountResponse::of)
@@ -120,6 +124,9 @@ class AccountController {
       @PathVariable String id,
       @RequestParam(defaultValue = "0") long after,
       @RequestParam(defaultValue = "20") int limit) {
+    RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
+    Limits.nonNegative("after", after);
+    Limits.page(limit);
     if (!accounts.existsById(id)) {
       throw new NotFoundException("account " + id + " is not in a committed block");
     }

@@ -1,6 +1,7 @@
 package io.tally.ledger.blocks.web;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.tally.engine.Identifiers;
 import io.tally.ledger.blocks.infrastructure.persistence.BlockEntity;
 import io.tally.ledger.blocks.infrastructure.persistence.BlockJpaRepository;
 import io.tally.ledger.blocks.infrastructure.persistence.EntryEntity;
@@ -8,9 +9,9 @@ import io.tally.ledger.blocks.infrastructure.persistence.EntryJpaRepository;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.merkle.MerkleTree;
+import io.tally.service.web.RequestParameters;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,8 +30,6 @@ class EntryController {
 
   /** Every log record that carried the id is listed: the first accepted one is the settlement. */
   private static final int ENTRIES_PER_ID_MAX = 20;
-
-  private static final Pattern INSTRUCTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
 
   /**
    * One entry. {@code record} is the log record exactly as signed (base64url); {@code outcome} is
@@ -65,11 +64,7 @@ class EntryController {
 
   @GetMapping("/{instructionId}")
   EntriesResponse entries(@PathVariable String instructionId) {
-    if (!INSTRUCTION_ID.matcher(instructionId).matches()) {
-      throw new BadRequestException(
-          "an instruction id is 1 to 64 letters, digits and . _ : - starting with a letter or"
-              + " digit");
-    }
+    RequestParameters.id("instructionId", instructionId, Identifiers.INSTRUCTION_ID);
     List<EntryResponse> found =
         entries
             .findByInstructionIdOrderByLogOffset(instructionId, Limit.of(ENTRIES_PER_ID_MAX))

@@ -1,6 +1,8 @@
 package io.tally.ledger.blocks.web;
 
-/** Page sizes the API accepts. */
+import io.tally.service.web.RequestParameters;
+
+/** Page sizes and positions the API accepts (400 {@code malformed} beyond them). */
 final class Limits {
 
   static final int PAGE_MAX = 100;
@@ -8,16 +10,10 @@ final class Limits {
   private Limits() {}
 
   static int page(int limit) {
-    if (limit < 1 || limit > PAGE_MAX) {
-      throw new BadRequestException("limit must be between 1 and " + PAGE_MAX + ", got " + limit);
-    }
-    return limit;
+    return RequestParameters.limit("limit", limit, PAGE_MAX);
   }
 
   static long nonNegative(String name, long value) {
-    if (value < 0) {
-      throw new BadRequestException(name + " must not be negative, got " + value);
-    }
-    return value;
+    return RequestParameters.nonNegative(name, value);
   }
 }

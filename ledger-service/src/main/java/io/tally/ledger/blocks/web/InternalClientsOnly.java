@@ -1,0 +1,65 @@
+package io.tally.ledger.blocks.web;
+
+import io.tally.service.web.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The read API ({@code /v1/...}) answers only the clients in {@code tally.ledger.read-api.clients}
+ * (loopback by default); any other gets 403 {@code internal-only}. It shows every participant's
+ * balances, postings and instructions, so it is for the network's own services (the gateway builds
+ * receipts and history from it); participants read through the gateway with access tokens (ADR
+ * 0010, ADR 0014). Health and metrics stay open to probes. The address is the TCP peer's: no
+ * forwarded header is trusted.
+ */
+final class InternalClientsOnly extends OncePerRequestFilter {
+
+  private final List<AddressRange> clients;
+
+  InternalClientsOnly(List<String> clients) {
+    this.clients = clients.stream().map(AddressRange::parse).toList();
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !request.getRequestURI().startsWith("/v1/");
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    if (internal(request.getRemoteAddr())) {
+      chain.doFilter(request, response);
+      return;
+    }
+    response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+    response.setContentType("application/problem+json");
+    response.setCharacterEncoding("UTF-8");
+    response
+        .getWriter()
+        .write(
+            Problems.json(
+                HttpServletResponse.SC_FORBIDDEN,
+                "INTERNAL_ONLY",
+                "The ledger's read API is internal: it answers the network's own services only."
+                    + " Participants read their accounts through the gateway."));
+  }
+
+  private boolean internal(String remote) {
+    InetAddress address;
+    try {
+      // The servlet container gives the peer as a literal address: no lookup happens here.
+      address = InetAddress.getByName(remote);
+    } catch (IOException e) {
+      return false;
+    }
+    return clients.stream().anyMatch(range -> range.contains(address));
+  }
+}

@@ -1,0 +1,22 @@
+package io.tally.ledger.blocks.web;
+
+import io.tally.ledger.config.ReadApiProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** The read API's access rule: internal clients only (ADR 0014). */
+@Configuration(proxyBeanMethods = false)
+class ReadApiConfiguration {
+
+  @Bean
+  FilterRegistrationBean<InternalClientsOnly> internalClientsOnly(ReadApiProperties readApi) {
+    FilterRegistrationBean<InternalClientsOnly> registration =
+        new FilterRegistrationBean<>(new InternalClientsOnly(readApi.clients()));
+    // Right after the request syntax check, before anything reads a parameter.
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    registration.addUrlPatterns("/v1/*");
+    return registration;
+  }
+}
