@@ -4,7 +4,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.tally.engine.AccountView;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.config.GatewayProperties;
-import io.tally.gateway.web.Amounts;
 import io.tally.service.CertifiedReplica;
 import java.io.IOException;
 import java.net.URI;
