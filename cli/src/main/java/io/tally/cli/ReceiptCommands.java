@@ -147,10 +147,10 @@ final class ReceiptCommands {
           spec,
           json.endArray().member("finality", verified.finality()).endObject(),
           "VALID receipt for "
-              + entry
-              + " "
               + verified.instructionId()
-              + ", outcome "
+              + " ("
+              + entry
+              + "), outcome "
               + verified.code()
               + "\n"
               + verified.finality());
