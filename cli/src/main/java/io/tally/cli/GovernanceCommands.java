@@ -32,10 +32,11 @@ final class GovernanceCommands {
             .beginObject()
             .member("id", proposal.id())
             .member("kind", proposal.kind())
-            .member("status", proposal.status())
-            .member("threshold", proposal.threshold())
-            .name("approvedBy")
-            .beginArray();
+            .member("status", proposal.status());
+    if (!proposal.code().isEmpty()) {
+      json.member("code", proposal.code());
+    }
+    json.member("threshold", proposal.threshold()).name("approvedBy").beginArray();
     proposal.approvedBy().forEach(json::value);
     output.print(
         spec,
@@ -46,6 +47,7 @@ final class GovernanceCommands {
             + proposal.kind()
             + ") "
             + proposal.status()
+            + (proposal.code().isEmpty() ? "" : " " + proposal.code())
             + ", approved by "
             + proposal.approvedBy().size()
             + " of "

@@ -68,8 +68,9 @@ final class ReadCommands {
             .member("id", account.id())
             .member("owner", account.owner())
             .member("asset", account.asset())
-            .member("postedBalance", account.postedBalance())
-            .member("available", account.available())
+            // Amounts as decimal strings, as the gateway sends them (ADR 0015).
+            .member("postedBalance", Long.toString(account.postedBalance()))
+            .member("available", Long.toString(account.available()))
             .member("height", account.height())
             .endObject();
         text.append(

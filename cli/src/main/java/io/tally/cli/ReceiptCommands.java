@@ -2,6 +2,7 @@ package io.tally.cli;
 
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.codec.JsonWriter;
+import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.receipt.Receipt;
 import java.nio.file.Files;
@@ -121,15 +122,24 @@ final class ReceiptCommands {
             "INVALID receipt: " + e.reason() + ": " + e.getMessage());
         return Tally.REJECTED;
       }
+      // Everything printed comes from what the verifier established, never from the receipt's own
+      // words: its finality sentence, if any, was checked to equal the verifier's (ADR 0015).
+      String entry =
+          verified.type() == EnvelopeType.GOVERNANCE ? "governance change" : "instruction";
       JsonWriter json =
           new JsonWriter()
               .beginObject()
               .name("valid")
               .value(true)
               .member("instructionId", verified.instructionId())
+              .member("entry", verified.type().wireName())
               .member("code", verified.code())
+              .member("index", verified.index())
               .member("height", verified.height())
               .member("header", verified.headerHash().toHex())
+              .member("network", genesis.network())
+              .member("genesis", genesis.hash().toHex())
+              .member("quorum", genesis.validators().threshold())
               .name("signers")
               .beginArray();
       verified.signers().forEach(json::value);
@@ -138,7 +148,9 @@ final class ReceiptCommands {
           json.endArray().member("finality", verified.finality()).endObject(),
           "VALID receipt for "
               + verified.instructionId()
-              + ", outcome "
+              + " ("
+              + entry
+              + "), outcome "
               + verified.code()
               + "\n"
               + verified.finality());

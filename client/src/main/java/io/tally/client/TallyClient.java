@@ -46,11 +46,26 @@ public final class TallyClient {
     }
   }
 
-  /** A governance proposal as the desk holds it. */
+  /**
+   * A governance proposal as the desk holds it: {@code status} is {@code OPEN} (collecting
+   * approvals), {@code APPROVED} (published, no certified block holds it yet) or {@code FINAL},
+   * with the network's outcome in {@code code} ({@code ACCEPTED}, or the rule that refused it);
+   * {@code code} is empty before.
+   */
   public record Proposal(
-      String id, String kind, String status, int threshold, List<String> approvedBy) {}
+      String id, String kind, String status, int threshold, List<String> approvedBy, String code) {
 
-  /** An account's balances in minor units, as of certified height {@code height}. */
+    /** Whether the network's outcome is {@code ACCEPTED}. */
+    public boolean accepted() {
+      return "ACCEPTED".equals(code);
+    }
+  }
+
+  /**
+   * An account's balances in minor units, as of certified height {@code height}. The gateway sends
+   * amounts as decimal strings (every unit of a {@code long}, also beyond 2^53); they are read back
+   * exactly.
+   */
   public record Account(
       String id, String owner, String asset, long postedBalance, long available, long height) {}
 
@@ -173,11 +188,21 @@ public final class TallyClient {
           body.string("id"),
           body.string("owner"),
           body.string("asset"),
-          body.integer("postedBalance"),
-          body.integer("available"),
+          amount(body, "postedBalance"),
+          amount(body, "available"),
           body.integer("height"));
     } catch (JsonException e) {
       throw unexpected(e);
+    }
+  }
+
+  /** An amount: a decimal string of a signed 64-bit integer (ADR 0005, ADR 0015). */
+  private static long amount(JsonObject body, String name) throws JsonException {
+    String text = body.string(name);
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new JsonException(name + " is not a decimal amount: " + text);
     }
   }
 
@@ -484,7 +509,8 @@ public final class TallyClient {
           body.string("kind"),
           body.string("status"),
           (int) body.integer("threshold"),
-          approvedBy);
+          approvedBy,
+          body.optionalString("code").orElse(""));
     } catch (JsonException | ClassCastException e) {
       throw unexpected(e);
     }

@@ -89,6 +89,10 @@ class GatewayIT {
   static String ledgerUrl = "";
   static String ledgerDatabase = "";
   static ConfigurableApplicationContext ledger;
+
+  /** The id of the auditor's registration: a governance entry in the world. */
+  static String auditorRegistration = "";
+
   static final TestNetwork net = new TestNetwork();
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
@@ -135,6 +139,7 @@ class GatewayIT {
       // An auditor: a participant with the auditor role reads every account.
       long notAfter = net.notAfter();
       String registration = net.id();
+      auditorRegistration = registration;
       world.add(
           net.governance(
               TestNetwork.json(
@@ -484,7 +489,7 @@ class GatewayIT {
   }
 
   @Test
-  @Order(8) // last: it leaves this gateway out of service and restarts the ledger
+  @Order(9) // last: it leaves this gateway out of service and restarts the ledger
   void aProcessWritingUnderTheGatewaysIdMakesItAlarmReopenAndKeepEveryPromise() throws Exception {
     ChainGuard guard = gateway.getBean(ChainGuard.class);
     // With the ledger stopped nothing is certified, so the gateway acknowledges instructions
@@ -868,11 +873,137 @@ class GatewayIT {
             .andExpect(request().asyncStarted())
             .andReturn();
 
-    mvc.perform(asyncDispatch(waiting))
-        .andExpect(MockMvcResultMatchers.status().isOk())
-        .andExpect(jsonPath("$.id").value(id))
-        .andExpect(jsonPath("$.code").value("ACCEPTED"))
-        .andExpect(jsonPath("$.receipt").doesNotExist());
+    MvcResult answered =
+        mvc.perform(asyncDispatch(waiting))
+            .andExpect(MockMvcResultMatchers.status().isOk())
+            .andExpect(jsonPath("$.id").value(id))
+            .andExpect(jsonPath("$.code").value("ACCEPTED"))
+            .andReturn();
+    // return=minimal leaves the receipt out (not "receipt": null) and says it was applied.
+    assertThat(json.readTree(answered.getResponse().getContentAsString()).has("receipt"))
+        .as(answered.getResponse().getContentAsString())
+        .isFalse();
+    assertThat(answered.getResponse().getHeader("Preference-Applied"))
+        .isEqualTo("wait=20, return=minimal");
+  }
+
+  /** 2^53 + 1: the smallest integer a JavaScript number cannot hold. */
+  static final long TWO_TO_THE_53_PLUS_1 = 9_007_199_254_740_993L;
+
+  @Test
+  @Order(6)
+  void balanceAboveTwoToThe53IsAnExactDecimalString() throws Exception {
+    net.now = System.currentTimeMillis();
+    // b-bond holds 100 BOND from the world; issue the rest up to 2^53 + 1.
+    String issue = net.id();
+    long amount = TWO_TO_THE_53_PLUS_1 - 100;
+    HttpResponse<String> submitted =
+        submit(
+            signed(
+                net.settle(issue, TestNetwork.leg("b-issue", "b-bond", "BOND", amount)),
+                TestNetwork.BANK_B),
+            "application/json");
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+    assertThat(finalCode(issue)).isEqualTo("ACCEPTED");
+
+    // The gateway's balances: decimal strings, every unit kept.
+    HttpResponse<String> read = read("/v1/accounts/b-bond", token("bank-b", TestNetwork.BANK_B));
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+    assertThat(read.body()).contains("\"postedBalance\":\"9007199254740993\"");
+    JsonNode account = json.readTree(read.body());
+    for (String member : List.of("postedBalance", "available", "pendingDebits", "pendingCredits")) {
+      assertThat(account.get(member).isString()).as(member + " in " + read.body()).isTrue();
+    }
+    assertThat(account.get("available").asString()).isEqualTo("9007199254740993");
+    JsonNode page =
+        json.readTree(read("/v1/accounts?limit=100", token("auditor-1", AUDITOR)).body());
+    for (JsonNode each : page.get("accounts")) {
+      if (each.get("id").asString().equals("b-issue")) {
+        assertThat(each.get("postedBalance").asString()).isEqualTo("-9007199254740993");
+      }
+    }
+
+    // The ledger's balances and postings (the gateway serves the same history).
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    JsonNode ledgerAccount;
+    do {
+      Thread.sleep(100);
+      ledgerAccount = ledgerGet("/v1/accounts/b-bond");
+    } while (!ledgerAccount.path("postedBalance").toString().equals("\"9007199254740993\"")
+        && System.nanoTime() < deadline);
+    for (String member :
+        List.of(
+            "postedDebits",
+            "postedCredits",
+            "pendingDebits",
+            "pendingCredits",
+            "postedBalance",
+            "available")) {
+      assertThat(ledgerAccount.get(member).isString()).as(member + " " + ledgerAccount).isTrue();
+    }
+    assertThat(ledgerAccount.get("postedCredits").asString()).isEqualTo("9007199254740993");
+    HttpResponse<String> history =
+        read("/v1/accounts/b-bond/postings?limit=100", token("bank-b", TestNetwork.BANK_B));
+    assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+    assertThat(history.body()).contains("\"amount\":\"" + amount + "\"");
+
+    // The OpenAPI document says so.
+    JsonNode schemas =
+        json.readTree(
+                http.send(
+                        HttpRequest.newBuilder(uri("/v3/api-docs")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .get("components")
+            .get("schemas");
+    JsonNode balance = schemas.get("AccountResponse").get("properties").get("postedBalance");
+    assertThat(balance.get("type").asString()).as(balance.toString()).isEqualTo("string");
+  }
+
+  static JsonNode ledgerGet(String path) throws Exception {
+    return json.readTree(
+        http.send(
+                HttpRequest.newBuilder(URI.create(ledgerUrl + path)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  @Test
+  @Order(7)
+  void aGovernanceEntrysReceiptIsServedAndVerifiesLikeAnyOther() throws Exception {
+    assertThat(finalCode(auditorRegistration)).isEqualTo("ACCEPTED");
+
+    byte[] receipt = receipt(auditorRegistration).getBytes(StandardCharsets.UTF_8);
+    Receipt.Verified verified = Receipt.parse(receipt).verify(TestNetwork.GENESIS);
+    assertThat(verified.instructionId()).isEqualTo(auditorRegistration);
+    assertThat(verified.code()).isEqualTo("ACCEPTED");
+  }
+
+  @Test
+  @Order(8)
+  void aReceiptWhoseLedgerPartsDoNotCheckOutIsRefusedRatherThanRetriedForever() throws Exception {
+    net.now = System.currentTimeMillis();
+    String id = net.id();
+    assertThat(submitSettlement(id, 1).statusCode()).isEqualTo(202);
+    assertThat(finalCode(id)).isEqualTo("ACCEPTED");
+    receipt(id); // the ledger committed it and its parts check out
+
+    // The ledger's stored record changes (a bug, a bad disk, an operator): its proof no longer
+    // leads to the certified root, and asking again will not change that.
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(ledgerDatabase);
+        java.sql.PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE entry SET record = decode('00', 'hex') || record WHERE instruction_id = ?")) {
+      update.setString(1, id);
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(uri("/v1/instructions/" + id + "/receipt")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+    assertThat(problemType(answer)).isEqualTo("urn:tally:problem:receipt-invalid");
+    assertThat(answer.headers().firstValue("Retry-After")).isEmpty();
   }
 
   static int gatewayPort() {

@@ -149,7 +149,7 @@ class GovernedOnboardingIT {
   }
 
   /** Proposes {@code payload} with the proofs of {@code keys} and approves it as two admins. */
-  static void govern(byte[] payload, SigningKey... keys) throws Exception {
+  static JsonNode govern(byte[] payload, SigningKey... keys) throws Exception {
     StringBuilder proofs = new StringBuilder();
     for (SigningKey key : keys) {
       proofs
@@ -173,6 +173,24 @@ class GovernedOnboardingIT {
               "{\"approval\":\"" + sign(payload, admin) + "\"}");
       assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
     }
+    return json.readTree(call(identity, "/v1/proposals/" + id, null).body());
+  }
+
+  /** The desk's view of proposal {@code id} once it shows the network's outcome. */
+  static JsonNode finalProposal(String id) throws Exception {
+    await(
+        "the desk to show the outcome of " + id,
+        () -> {
+          try {
+            return json.readTree(call(identity, "/v1/proposals/" + id, null).body())
+                .get("status")
+                .asString()
+                .equals("FINAL");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    return json.readTree(call(identity, "/v1/proposals/" + id, null).body());
   }
 
   static String sign(byte[] payload, SigningKey key) {
@@ -262,7 +280,7 @@ class GovernedOnboardingIT {
             TestNetwork.BANK_C));
     assertThat(committedCode(settlement)).isEqualTo("ACCEPTED");
     JsonNode balance = json.readTree(call(ledger, "/v1/accounts/c-usd", null).body());
-    assertThat(balance.get("postedBalance").asLong()).isEqualTo(500);
+    assertThat(balance.get("postedBalance").asString()).isEqualTo("500");
 
     // Governance revokes the key; what it signs afterwards is refused by the validators.
     net.now = System.currentTimeMillis();
@@ -284,5 +302,26 @@ class GovernedOnboardingIT {
             throw new IllegalStateException(e);
           }
         });
+  }
+
+  @Test
+  void theDeskShowsTheNetworksOutcomeOfAnApprovedProposalAcceptedOrRefused() throws Exception {
+    net.now = System.currentTimeMillis();
+    SigningKey bankD = TestNetwork.key("bank-d");
+    String registration = net.id() + "-bank-d";
+    JsonNode approved = govern(net.registerParticipant(registration, "bank-d", bankD), bankD);
+    assertThat(approved.get("status").asString()).isIn("APPROVED", "FINAL");
+
+    JsonNode accepted = finalProposal(registration);
+    assertThat(accepted.get("code").asString()).isEqualTo("ACCEPTED");
+    assertThat(committedCode(registration)).isEqualTo("ACCEPTED");
+
+    // The same participant again: the desk cannot know (it depends on the network's state), the
+    // validators refuse it, and the desk shows their outcome instead of APPROVED forever.
+    String again = net.id() + "-bank-d-again";
+    govern(net.registerParticipant(again, "bank-d", bankD), bankD);
+    JsonNode refused = finalProposal(again);
+    assertThat(refused.get("code").asString()).isEqualTo("PARTICIPANT_EXISTS");
+    assertThat(committedCode(again)).isEqualTo("PARTICIPANT_EXISTS");
   }
 }

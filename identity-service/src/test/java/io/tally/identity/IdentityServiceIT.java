@@ -184,6 +184,33 @@ class IdentityServiceIT {
   }
 
   @Test
+  void aProposalWhoseNotAfterTheNetworkWouldRefuseIsRefusedAtTheDesk() throws Exception {
+    long now = System.currentTimeMillis();
+    long day = 24 * 3_600_000L;
+    // notAfter 31 days ahead: beyond the network's 30-day governance window.
+    net.now = now + 31 * day - 60_000;
+    HttpResponse<String> tooFar =
+        post("/v1/proposals", proposal(net.registerAsset(net.id(), "XAU", 0, "bank-a")));
+    assertThat(tooFar.statusCode()).as(tooFar.body()).isEqualTo(400);
+    assertThat(problemType(tooFar)).isEqualTo("urn:tally:problem:not-after-too-far");
+
+    // notAfter a minute ago: the network would refuse it as expired.
+    net.now = now - 120_000;
+    HttpResponse<String> expired =
+        post("/v1/proposals", proposal(net.registerAsset(net.id(), "XAU", 0, "bank-a")));
+    assertThat(expired.statusCode()).as(expired.body()).isEqualTo(400);
+    assertThat(problemType(expired)).isEqualTo("urn:tally:problem:expired");
+
+    // 29 days ahead is within the window.
+    net.now = now + 29 * day;
+    HttpResponse<String> within =
+        post("/v1/proposals", proposal(net.registerAsset(net.id(), "XAU", 0, "bank-a")));
+    assertThat(within.statusCode()).as(within.body()).isEqualTo(201);
+    assertThat(json.readTree(within.body()).get("status").asString()).isEqualTo("OPEN");
+    assertThat(json.readTree(within.body()).has("code")).isFalse();
+  }
+
+  @Test
   void gApprovalsPublishExactlyOneEntryAcrossARestartAndFewerPublishNothing() throws Exception {
     net.now = System.currentTimeMillis();
     String id = net.id() + "-" + net.now;

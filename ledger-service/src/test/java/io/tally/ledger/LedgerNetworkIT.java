@@ -491,9 +491,12 @@ class LedgerNetworkIT {
         header.results());
 
     JsonNode account = getJson("/v1/accounts/b-eur", 200);
-    assertThat(account.get("postedBalance").asLong()).isEqualTo(400);
+    // Amounts are decimal strings (ADR 0015): exact in any JSON reader, JavaScript included.
+    assertThat(account.get("postedBalance").isString()).as(account.toString()).isTrue();
+    assertThat(account.get("postedBalance").asString()).isEqualTo("400");
     JsonNode history = getJson("/v1/accounts/b-eur/postings?limit=10", 200).get("postings");
     assertThat(history.get(0).get("instructionId").asString()).isEqualTo(dvp);
+    assertThat(history.get(0).get("amount").isString()).as(history.toString()).isTrue();
     assertThat(getJson("/v1/blocks/1", 200).get("height").asLong()).isEqualTo(1);
     // The world and the settlement may share block 1 or not: blocks 1..h are committed.
     assertThat(getJson("/v1/blocks?from=1&limit=2", 200).get("blocks").size())

@@ -35,6 +35,11 @@ public enum Reason {
   HEADER_MISMATCH,
   /** A Merkle proof does not lead to the expected root. */
   PROOF_INVALID,
+  /**
+   * A receipt's finality sentence differs from the one its verified facts give (height, index,
+   * signers, quorum, network, header): a receipt states no fact that was not verified.
+   */
+  FINALITY_MISMATCH,
   /** A public key is not a valid Ed25519 point or has small order. */
   KEY_INVALID,
   /** An access token's expiry has passed (beyond the tolerated clock skew). */

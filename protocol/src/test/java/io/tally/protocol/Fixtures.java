@@ -45,7 +45,10 @@ public final class Fixtures {
     return new Committee(members, q);
   }
 
-  /** The genesis bytes of a network of 4 validators (q 3), 3 administrators (g 2), 1 gateway. */
+  /**
+   * The genesis bytes of a network of 4 validators (q 3), 3 administrators (g 2), instances
+   * gateway-1, identity-1 and validator-1-instance.
+   */
   public static byte[] genesisBytes() {
     return Genesis.write(
         "tally-test",
@@ -53,7 +56,10 @@ public final class Fixtures {
         3,
         List.of(member("admin-1"), member("admin-2"), member("admin-3")),
         2,
-        List.of(instance("gateway-1", Role.GATEWAY)));
+        List.of(
+            instance("gateway-1", Role.GATEWAY),
+            instance("identity-1", Role.IDENTITY),
+            instance("validator-1-instance", Role.VALIDATOR)));
   }
 
   /** An instance of the genesis with {@link #key(String)} of its id. */

@@ -175,6 +175,22 @@ class SystemIT {
       assertThat(invalid.exitCode()).as("byte %d: %s", position, invalid.output()).isEqualTo(1);
       assertThat(invalid.output()).contains("INVALID receipt");
     }
+
+    // The finality sentence is checked too: "certified by 9 of 9" or another block is refused,
+    // and the CLI prints the facts it verified, never the receipt's words.
+    String sentence = Receipt.parse(bytes).finality();
+    assertThat(sentence).startsWith("Irrevocable: entry ");
+    int by = sentence.indexOf("certified by ") + "certified by ".length();
+    String overstated = sentence.substring(0, by) + "9 of 9" + sentence.substring(by + 6);
+    String otherBlock = sentence.replaceFirst(" of block ([0-9]+) ", " of block 999$1 ");
+    for (String edited : List.of(overstated, otherBlock)) {
+      assertThat(edited).isNotEqualTo(sentence);
+      Path file = dir.resolve("edited-finality-" + edited.hashCode() + ".json");
+      Files.writeString(file, text.replace(sentence, edited));
+      Cli invalid = verifyReceipt(file);
+      assertThat(invalid.exitCode()).as(invalid.output()).isEqualTo(1);
+      assertThat(invalid.output()).contains("INVALID receipt", "FINALITY_MISMATCH");
+    }
   }
 
   @Test
@@ -486,7 +502,9 @@ class SystemIT {
       JsonNode page = get(ledger.resolve("/v1/accounts?limit=100&after=" + after));
       for (JsonNode account : page.get("accounts")) {
         byAsset.merge(
-            account.get("asset").asString(), account.get("postedBalance").asLong(), Long::sum);
+            account.get("asset").asString(),
+            Long.parseLong(account.get("postedBalance").asString()),
+            Long::sum);
       }
       after = page.get("next").isNull() ? null : page.get("next").asString();
     }
@@ -554,7 +572,9 @@ class SystemIT {
   }
 
   private long balance(String account) throws Exception {
-    return get(ledger.resolve("/v1/accounts/" + account)).get("postedBalance").asLong();
+    // Amounts are decimal strings (ADR 0015).
+    return Long.parseLong(
+        get(ledger.resolve("/v1/accounts/" + account)).get("postedBalance").asString());
   }
 
   private void awaitLedgerHeight(long height) throws Exception {

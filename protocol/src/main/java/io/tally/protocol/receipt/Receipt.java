@@ -16,24 +16,32 @@ import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.jws.GeneralJws;
+import io.tally.protocol.jws.JwsType;
+import io.tally.protocol.jws.ProtectedHeader;
 import io.tally.protocol.merkle.MerkleTree;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * A receipt for one instruction: the log record that carried it (the envelope exactly as signed),
- * its outcome record, the block header and the block's quorum certificate, and the Merkle inclusion
- * proofs of the record in the header's {@code entries} root and of the outcome in its {@code
- * results} root. {@link #verify} needs only the genesis: nothing in a receipt is taken on trust.
+ * A receipt for one log entry that carries an id: a participant's instruction or a governance
+ * change. It holds the log record that carried it (the envelope exactly as signed), its outcome
+ * record, the block header and the block's quorum certificate, and the Merkle inclusion proofs of
+ * the record in the header's {@code entries} root and of the outcome in its {@code results} root.
+ * {@link #verify} needs only the genesis: nothing in a receipt is taken on trust.
  *
  * <p>The JSON form is what the gateway serves and {@code tally verify-receipt} reads: {@code
  * record} and {@code header} are base64url of the exact bytes, {@code outcome} and {@code
  * certificate} are JSON texts whose bytes are signed or hashed as they are, proofs are lists of hex
- * hashes; {@code finality} is a sentence for people, recomputed by {@link #verify}.
+ * hashes. {@code finality} is optional: a sentence for people that states the verified facts. It is
+ * not taken on trust either: {@link #verify} derives the sentence from what it verified ({@link
+ * #finality(Genesis, BlockHeader, long, List)}) and refuses a receipt whose sentence differs by a
+ * single character ({@link Reason#FINALITY_MISMATCH}), so an edited "certified by 4 of 4" or
+ * another block number fails.
  *
- * @param instructionId the instruction id the receipt is for
+ * @param instructionId the id the receipt is for (an instruction's or a governance change's)
  * @param record the log record (envelope) bytes; its hash is the {@code entries} leaf
  * @param outcome the outcome record bytes; its hash is the {@code results} leaf
  * @param header the block header bytes
@@ -42,6 +50,7 @@ import java.util.Set;
  * @param treeSize the number of entries in the block
  * @param entriesProof inclusion proof of {@code record} in {@code entries}
  * @param resultsProof inclusion proof of {@code outcome} in {@code results}
+ * @param finality the finality sentence as the receipt states it; empty when it leaves it out
  */
 @SuppressWarnings("ArrayRecordComponent") // exact bytes are the point; never compared by equals
 public record Receipt(
@@ -53,7 +62,8 @@ public record Receipt(
     long index,
     long treeSize,
     List<Hash> entriesProof,
-    List<Hash> resultsProof) {
+    List<Hash> resultsProof,
+    String finality) {
 
   private static final Set<String> MEMBERS =
       Set.of(
@@ -74,18 +84,25 @@ public record Receipt(
   /**
    * What a verified receipt establishes.
    *
-   * @param instructionId the instruction the receipt is for
+   * @param instructionId the id the receipt is for
+   * @param type what the entry is: {@link EnvelopeType#INSTRUCTION} or {@link
+   *     EnvelopeType#GOVERNANCE}
    * @param code the outcome code the validators certified (for example {@code ACCEPTED})
+   * @param index the entry's index in its block
    * @param height the block height
    * @param headerHash the hash of the certified block header
    * @param signers the validators whose signatures the certificate carries
-   * @param instruction the instruction as its signers wrote it (JWS JSON general serialization)
-   * @param finality the finality point stated in words
+   * @param instruction the entry as its signers wrote it (JWS JSON general serialization): the
+   *     instruction, or the governance change with its approvals
+   * @param finality the verified facts in one sentence ({@link #finality(Genesis, BlockHeader,
+   *     long, List)}), never the receipt's own words
    */
   @SuppressWarnings("ArrayRecordComponent") // the signed bytes, handed out as they are
   public record Verified(
       String instructionId,
+      EnvelopeType type,
       String code,
+      long index,
       long height,
       Hash headerHash,
       List<String> signers,
@@ -95,6 +112,21 @@ public record Receipt(
   public Receipt {
     entriesProof = List.copyOf(entriesProof);
     resultsProof = List.copyOf(resultsProof);
+  }
+
+  /** This receipt with {@code finality} as its sentence (empty: none). */
+  public Receipt withFinality(String finality) {
+    return new Receipt(
+        instructionId,
+        record,
+        outcome,
+        header,
+        certificate,
+        index,
+        treeSize,
+        entriesProof,
+        resultsProof,
+        finality);
   }
 
   /**
@@ -119,14 +151,15 @@ public record Receipt(
           receipt.integer("index"),
           receipt.integer("treeSize"),
           hashes(receipt.array("entriesProof", Limits.MERKLE_PROOF_HASHES_MAX)),
-          hashes(receipt.array("resultsProof", Limits.MERKLE_PROOF_HASHES_MAX)));
+          hashes(receipt.array("resultsProof", Limits.MERKLE_PROOF_HASHES_MAX)),
+          receipt.optionalString("finality").orElse(""));
     } catch (JsonException | IllegalArgumentException | ClassCastException e) {
       throw new VerificationException(Reason.MALFORMED, "receipt: " + e.getMessage());
     }
   }
 
-  /** The JSON form, with the finality sentence when one is given (it is not verified input). */
-  public byte[] toJson(String finality) {
+  /** The JSON form, with the finality sentence when the receipt has one. */
+  public byte[] toJson() {
     JsonWriter json =
         new JsonWriter()
             .beginObject()
@@ -153,8 +186,10 @@ public record Receipt(
    * {@code q} distinct validators of the genesis signed exactly that header; the record is leaf
    * {@code index} of its {@code entries} root and the outcome is the same leaf of its {@code
    * results} root; the record is an envelope naming an instance of the genesis as its producer,
-   * with that instance's key id, and carries an instruction with this id; the outcome is for this
-   * id.
+   * with that instance's key id, and carries an instruction (envelope type {@code instruction}, JWS
+   * {@code typ tally-instruction+jws}) or a governance change ({@code governance}, {@code
+   * tally-governance+jws}) with this id; the outcome is for this id; and the finality sentence, if
+   * the receipt has one, is exactly the one these facts give.
    *
    * <p>The envelope's own signature is not checked: the network admits a record through its
    * producer's signature or through the producer's hash chain (ADR 0011), which a receipt does not
@@ -184,11 +219,25 @@ public record Receipt(
           Reason.PROOF_INVALID, "tree size differs from the block's entry count");
     }
     Envelope envelope = Envelope.parse(record, genesis, Stream.log(block.shard()));
-    if (envelope.type() != EnvelopeType.INSTRUCTION) {
-      throw new VerificationException(
-          Reason.MALFORMED, "the record is a " + envelope.type() + ", not an instruction");
-    }
+    JwsType expected =
+        switch (envelope.type()) {
+          case INSTRUCTION -> JwsType.INSTRUCTION;
+          case GOVERNANCE -> JwsType.GOVERNANCE;
+          case CUT, VOTE, FINALIZED ->
+              throw new VerificationException(
+                  Reason.MALFORMED,
+                  "the record is a "
+                      + envelope.type().wireName()
+                      + ", not an instruction or a governance change");
+        };
     GeneralJws instruction = GeneralJws.parse(envelope.body());
+    for (ProtectedHeader signature : instruction.headers()) {
+      if (!signature.type().equals(Optional.of(expected.headerValue()))) {
+        throw new VerificationException(
+            Reason.TYPE_MISMATCH,
+            "a " + envelope.type().wireName() + " record must carry a " + expected.headerValue());
+      }
+    }
     String code;
     try {
       String id =
@@ -204,34 +253,59 @@ public record Receipt(
       throw new VerificationException(
           Reason.MALFORMED, "instruction or outcome: " + e.getMessage());
     }
-    String finality =
-        "Irrevocable: entry "
-            + index
-            + " of block "
-            + block.height()
-            + " of network "
-            + genesis.network()
-            + " ("
-            + genesis.hash().toHex()
-            + "), certified by "
-            + signers.size()
-            + " of "
-            + genesis.validators().members().size()
-            + " validators ("
-            + String.join(", ", signers)
-            + "; "
-            + genesis.validators().threshold()
-            + " required) over header "
-            + block.hash().toHex()
-            + ".";
+    String derived = finality(genesis, block, index, signers);
+    if (!finality.isEmpty() && !finality.equals(derived)) {
+      throw new VerificationException(
+          Reason.FINALITY_MISMATCH,
+          "the receipt's finality sentence states other facts than the verified ones: \""
+              + derived
+              + "\"");
+    }
     return new Verified(
         instructionId,
+        envelope.type(),
         code,
+        index,
         block.height(),
         block.hash(),
         signers,
         instruction.toBytes(),
-        finality);
+        derived);
+  }
+
+  /**
+   * The finality sentence of entry {@code index} of {@code block}, certified by {@code signers} (in
+   * the certificate's order), as {@link #verify} derives it and the gateway serves it:
+   *
+   * <pre>
+   * Irrevocable: entry {index} of block {height} of network {name} ({genesis hash}), certified by
+   * {signer count} of {validator count} validators ({signer ids, comma and space}; {q} required)
+   * over header {header hash}.
+   * </pre>
+   *
+   * <p>on one line, single spaces, lowercase hex, decimal integers.
+   */
+  public static String finality(
+      Genesis genesis, BlockHeader block, long index, List<String> signers) {
+    return "Irrevocable: entry "
+        + index
+        + " of block "
+        + block.height()
+        + " of network "
+        + genesis.network()
+        + " ("
+        + genesis.hash().toHex()
+        + "), certified by "
+        + signers.size()
+        + " of "
+        + genesis.validators().members().size()
+        + " validators ("
+        + String.join(", ", signers)
+        + "; "
+        + genesis.validators().threshold()
+        + " required) over header "
+        + block.hash().toHex()
+        + ".";
   }
 
   private static List<Hash> hashes(List<Object> hex) {

@@ -31,21 +31,48 @@ class ReceiptTest {
 
   /** A receipt for entry {@code index} of a block of five instructions certified by {@code q}. */
   private static Receipt receipt(int index, int signers) {
+    return receipt(index, signers, EnvelopeType.INSTRUCTION, JwsType.INSTRUCTION);
+  }
+
+  /**
+   * A receipt for entry {@code index} of a block of five entries certified by {@code q}; entry
+   * {@code index} is an envelope of {@code type} around a JWS of {@code jwsType} (instructions
+   * signed by bank-a, governance changes by two administrators).
+   */
+  private static Receipt receipt(int index, int signers, EnvelopeType type, JwsType jwsType) {
     EnvelopeWriter gateway =
         new EnvelopeWriter("gateway-1", Stream.log(0), 1, Fixtures.key("gateway-1"));
+    // Governance entries come from identity-service, cut markers from a validator (their roles).
+    EnvelopeWriter writer =
+        switch (type) {
+          case GOVERNANCE ->
+              new EnvelopeWriter("identity-1", Stream.log(0), 1, Fixtures.key("identity-1"));
+          case CUT ->
+              new EnvelopeWriter(
+                  "validator-1-instance", Stream.log(0), 1, Fixtures.key("validator-1-instance"));
+          default -> gateway;
+        };
     List<byte[]> records = new ArrayList<>();
     List<byte[]> outcomes = new ArrayList<>();
     for (int i = 0; i < ENTRIES; i++) {
+      boolean governance = i == index && jwsType == JwsType.GOVERNANCE;
       byte[] payload =
           new JsonWriter()
               .beginObject()
               .member("id", "i-" + i)
-              .member("kind", "settle")
+              .member("kind", governance ? "register-asset" : "settle")
               .endObject()
               .toUtf8();
       GeneralJws jws =
-          GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(Fixtures.key("bank-a")));
-      records.add(gateway.next(EnvelopeType.INSTRUCTION, jws.toBytes()).toBytes());
+          GeneralJws.sign(
+              i == index ? jwsType : JwsType.INSTRUCTION,
+              payload,
+              governance
+                  ? List.of(Fixtures.key("admin-1"), Fixtures.key("admin-2"))
+                  : List.of(Fixtures.key("bank-a")));
+      records.add(
+          (i == index ? writer.next(type, jws.toBytes()) : gateway.next(EnvelopeType.INSTRUCTION, jws.toBytes()))
+              .toBytes());
       outcomes.add(
           ("{\"offset\":" + (100 + i) + ",\"id\":\"i-" + i + "\",\"code\":\"ACCEPTED\"}")
               .getBytes(StandardCharsets.US_ASCII));
@@ -76,7 +103,8 @@ class ReceiptTest {
         index,
         ENTRIES,
         MerkleTree.inclusionProof(entryLeaves, index),
-        MerkleTree.inclusionProof(resultLeaves, index));
+        MerkleTree.inclusionProof(resultLeaves, index),
+        "");
   }
 
   @Test
@@ -93,15 +121,16 @@ class ReceiptTest {
   @Test
   void theJsonFormRoundTripsAndStillVerifies() throws VerificationException {
     Receipt receipt = receipt(0, 4);
-    Receipt read = Receipt.parse(receipt.toJson("some words"));
+    Receipt read = Receipt.parse(receipt.toJson());
 
     assertThat(read.verify(GENESIS).signers()).hasSize(4);
-    assertThat(read.toJson("")).isEqualTo(receipt.toJson(""));
+    assertThat(read.toJson()).isEqualTo(receipt.toJson());
   }
 
   @Test
-  void everyChangedByteOfTheJsonFormFailsVerification() {
-    byte[] json = receipt(2, 3).toJson("");
+  void everyChangedByteOfTheJsonFormFailsVerification() throws VerificationException {
+    Receipt receipt = receipt(2, 3);
+    byte[] json = receipt.withFinality(receipt.verify(GENESIS).finality()).toJson();
     for (int i = 0; i < json.length; i++) {
       byte[] changed = json.clone();
       changed[i] ^= 0x01;
@@ -111,6 +140,63 @@ class ReceiptTest {
           .as("byte %d changed", at)
           .isInstanceOf(VerificationException.class);
     }
+  }
+
+  @Test
+  void aGovernanceEntrysReceiptVerifiesLikeAnInstructionsReceipt() throws VerificationException {
+    Receipt.Verified verified =
+        receipt(2, 3, EnvelopeType.GOVERNANCE, JwsType.GOVERNANCE).verify(GENESIS);
+
+    assertThat(verified.instructionId()).isEqualTo("i-2");
+    assertThat(verified.type()).isEqualTo(EnvelopeType.GOVERNANCE);
+    assertThat(verified.code()).isEqualTo("ACCEPTED");
+    assertThat(verified.finality()).startsWith("Irrevocable: entry 2 of block 7 of network");
+  }
+
+  @Test
+  void aRecordWhoseJwsIsOfAnotherKindThanItsEnvelopeIsRefused() {
+    assertReason(
+        () -> receipt(2, 3, EnvelopeType.INSTRUCTION, JwsType.GOVERNANCE).verify(GENESIS),
+        Reason.TYPE_MISMATCH);
+    assertReason(
+        () -> receipt(2, 3, EnvelopeType.GOVERNANCE, JwsType.INSTRUCTION).verify(GENESIS),
+        Reason.TYPE_MISMATCH);
+  }
+
+  @Test
+  void aRecordThatIsNeitherAnInstructionNorAGovernanceChangeIsRefused() {
+    assertReason(
+        () -> receipt(2, 3, EnvelopeType.CUT, JwsType.INSTRUCTION).verify(GENESIS),
+        Reason.MALFORMED);
+  }
+
+  @Test
+  void aFinalitySentenceThatOverstatesTheCertificateIsRefused() throws VerificationException {
+    Receipt receipt = receipt(3, 3);
+    String honest = receipt.verify(GENESIS).finality();
+    for (String edited :
+        List.of(
+            honest.replace("certified by 3 of 4", "certified by 4 of 4"),
+            honest.replace("of block 7 ", "of block 8 "),
+            honest.replace("; 3 required", "; 1 required"),
+            honest + " ",
+            "Irrevocable.")) {
+      assertThat(edited).isNotEqualTo(honest);
+      assertReason(
+          () -> Receipt.parse(receipt.withFinality(edited).toJson()).verify(GENESIS),
+          Reason.FINALITY_MISMATCH);
+    }
+  }
+
+  @Test
+  void theFinalitySentenceTheVerifierDerivesIsAcceptedOrMayBeLeftOut()
+      throws VerificationException {
+    Receipt receipt = receipt(3, 3);
+    String honest = receipt.verify(GENESIS).finality();
+
+    assertThat(Receipt.parse(receipt.withFinality(honest).toJson()).verify(GENESIS).finality())
+        .isEqualTo(honest);
+    assertThat(Receipt.parse(receipt.toJson()).verify(GENESIS).finality()).isEqualTo(honest);
   }
 
   @Test
@@ -131,7 +217,8 @@ class ReceiptTest {
             honest.index(),
             honest.treeSize(),
             honest.entriesProof(),
-            honest.resultsProof());
+            honest.resultsProof(),
+            "");
     assertReason(() -> relabelled.verify(GENESIS), Reason.HEADER_MISMATCH);
   }
 
@@ -149,7 +236,8 @@ class ReceiptTest {
             one.index(),
             one.treeSize(),
             other.entriesProof(),
-            one.resultsProof());
+            one.resultsProof(),
+            "");
     assertReason(() -> mixed.verify(GENESIS), Reason.PROOF_INVALID);
   }
 

@@ -1,5 +1,6 @@
 package io.tally.gateway.accounts.web;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.tally.engine.AccountView;
 import io.tally.engine.Identifiers;
 import io.tally.gateway.accounts.application.AccessControl;
@@ -35,17 +36,41 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/accounts")
 class AccountController {
 
-  /** An account's balances in minor units, as of certified height {@code height}. */
+  /**
+   * An account's balances in minor units, as of certified height {@code height}. Amounts are
+   * decimal strings (ADR 0005, ADR 0015): a JSON number above 2^53 loses units in JavaScript.
+   */
   record AccountResponse(
       String id,
       String owner,
       String asset,
       boolean issuance,
       boolean overdraft,
-      long postedBalance,
-      long available,
-      long pendingDebits,
-      long pendingCredits,
+      @Schema(
+              type = "string",
+              format = "int64",
+              pattern = Amounts.PATTERN,
+              example = "9007199254740993",
+              description = "posted credits minus posted debits, minor units, decimal string")
+          String postedBalance,
+      @Schema(
+              type = "string",
+              format = "int64",
+              pattern = Amounts.PATTERN,
+              description = "posted balance minus pending debits, minor units, decimal string")
+          String available,
+      @Schema(
+              type = "string",
+              format = "int64",
+              pattern = Amounts.PATTERN,
+              description = "reserved debits not yet committed, minor units, decimal string")
+          String pendingDebits,
+      @Schema(
+              type = "string",
+              format = "int64",
+              pattern = Amounts.PATTERN,
+              description = "reserved credits not yet committed, minor units, decimal string")
+          String pendingCredits,
       long height) {
 
     static AccountResponse of(AccountView a, long height) {
@@ -55,10 +80,10 @@ class AccountController {
           a.asset(),
           a.issuance(),
           a.overdraft(),
-          a.postedBalance(),
-          a.postedBalance() - a.pendingDebits(),
-          a.pendingDebits(),
-          a.pendingCredits(),
+          Amounts.text(a.postedBalance()),
+          Amounts.text(a.postedBalance() - a.pendingDebits()),
+          Amounts.text(a.pendingDebits()),
+          Amounts.text(a.pendingCredits()),
           height);
     }
   }

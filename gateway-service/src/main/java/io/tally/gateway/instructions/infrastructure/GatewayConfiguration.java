@@ -9,6 +9,8 @@ import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.FinalityWaiters;
 import io.tally.gateway.instructions.application.InstructionLog;
+import io.tally.gateway.instructions.application.IssueReceipt;
+import io.tally.gateway.instructions.application.LedgerEntries;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
@@ -23,6 +25,7 @@ import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.TallyTopics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -180,6 +183,18 @@ class GatewayConfiguration {
   @Bean
   AccessControl accessControl(Genesis genesis, CertifiedReplica replica, Clock clock) {
     return new AccessControl(replica, AccessToken.gatewayAudience(genesis.network()), clock);
+  }
+
+  /** A ledger replica's entries, for receipts; it is asked with a 5 s timeout per request. */
+  @Bean
+  LedgerEntries ledgerEntries(GatewayProperties properties) {
+    return new HttpLedgerEntries(properties.ledgerUrl(), Duration.ofSeconds(5));
+  }
+
+  /** Closed (its attempt threads stopped) when the context closes: it is AutoCloseable. */
+  @Bean
+  IssueReceipt issueReceipt(CertifiedReplica replica, LedgerEntries ledger, Genesis genesis) {
+    return new IssueReceipt(replica, ledger, genesis);
   }
 
   @Bean

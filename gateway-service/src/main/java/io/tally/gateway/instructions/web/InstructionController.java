@@ -7,6 +7,7 @@ import io.tally.gateway.config.GatewayProperties;
 import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.FinalityWaiters;
+import io.tally.gateway.instructions.application.IssueReceipt;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.service.CertifiedReplica;
@@ -21,12 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,14 +37,15 @@ import tools.jackson.databind.json.JsonMapper;
 /** Instructions: submit one, read its status. */
 @RestController
 @RequestMapping("/v1/instructions")
-class InstructionController implements DisposableBean {
+class InstructionController {
 
   /** An accepted submission: written to the log, not final yet. */
   record Accepted(String id, long offset, String status) {}
 
   /**
    * A submission that became final within {@code Prefer: wait}: the final status and its verified
-   * receipt (null if the ledger had not committed the block before the wait ran out).
+   * receipt (null if the ledger had not committed the block before the wait ran out). With {@code
+   * return=minimal} the answer is a {@link Status} instead: no {@code receipt} member at all.
    */
   record Final(
       String id,
@@ -88,33 +85,16 @@ class InstructionController implements DisposableBean {
 
   private final SubmitInstruction submit;
   private final FinalityWaiters waiters;
-  private final ReceiptController receipts;
+  private final IssueReceipt receipts;
   private final CertifiedReplica replica;
   private final int bodyMax;
   private final int batchMax;
   private final JsonMapper json = JsonMapper.builder().build();
 
-  /**
-   * Where answers to waiting submissions fetch their receipts from the ledger: a few threads and a
-   * bounded queue (a full queue answers without the receipt, as when the ledger is late).
-   */
-  private final ThreadPoolExecutor answers =
-      new ThreadPoolExecutor(
-          4,
-          4,
-          30,
-          TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(10_000),
-          runnable -> {
-            Thread thread = new Thread(runnable, "gateway-answers");
-            thread.setDaemon(true);
-            return thread;
-          });
-
   InstructionController(
       SubmitInstruction submit,
       FinalityWaiters waiters,
-      ReceiptController receipts,
+      IssueReceipt receipts,
       CertifiedReplica replica,
       GatewayProperties properties) {
     this.submit = submit;
@@ -145,6 +125,8 @@ class InstructionController implements DisposableBean {
     // No request thread waits: the servlet request is asynchronous until the answer is ready.
     long deadline = System.nanoTime() + wait.toNanos();
     String id = submitted.instructionId();
+    boolean minimal = minimal(prefer);
+    String applied = "wait=" + wait.toSeconds() + (minimal ? ", return=minimal" : "");
     return waiters
         .whenFinal(id, wait)
         .thenCompose(
@@ -152,27 +134,35 @@ class InstructionController implements DisposableBean {
               if (outcome.isEmpty()) {
                 return CompletableFuture.completedFuture(accepted(submitted));
               }
-              CompletableFuture<Optional<ReceiptController.ReceiptResponse>> receipt =
-                  minimal(prefer)
-                      ? CompletableFuture.completedFuture(Optional.empty())
-                      : receiptBefore(
-                          id,
-                          Math.min(deadline, System.nanoTime() + RECEIPT_WAIT_MAX.toNanos()),
-                          10);
+              String code = outcome.get().code().name();
+              long offset = outcome.get().offset();
               long asOfHeight = replica.certifiedHeight();
-              return receipt.thenApply(
-                  r ->
-                      ResponseEntity.ok()
-                          .header("Preference-Applied", "wait=" + wait.toSeconds())
-                          .location(URI.create("/v1/instructions/" + id))
-                          .body(
+              ResponseEntity.BodyBuilder ok =
+                  ResponseEntity.ok()
+                      .header("Preference-Applied", applied)
+                      .location(URI.create("/v1/instructions/" + id));
+              if (minimal) {
+                return CompletableFuture.completedFuture(
+                    ok.body(new Status(id, "FINAL", code, offset, asOfHeight)));
+              }
+              Duration receiptWait =
+                  Duration.ofNanos(
+                      Math.max(
+                          0, Math.min(deadline - System.nanoTime(), RECEIPT_WAIT_MAX.toNanos())));
+              return receipts
+                  .within(id, receiptWait)
+                  .thenApply(
+                      receipt ->
+                          ok.body(
                               new Final(
                                   id,
                                   "FINAL",
-                                  outcome.get().code().name(),
-                                  outcome.get().offset(),
+                                  code,
+                                  offset,
                                   asOfHeight,
-                                  r.orElse(null))));
+                                  receipt
+                                      .map(ReceiptController.ReceiptResponse::of)
+                                      .orElse(null))));
             });
   }
 
@@ -274,49 +264,6 @@ class InstructionController implements DisposableBean {
       throw new TooLarge("the body has more than " + bodyMax + " bytes");
     }
     return body;
-  }
-
-  /**
-   * The verified receipt, once the ledger has committed the block, if that happens before {@code
-   * deadline} ({@code System.nanoTime()}); null otherwise (then {@code GET .../receipt} has it
-   * shortly).
-   */
-  /**
-   * The verified receipt once the ledger has committed the block, asked again with growing pauses
-   * (10 ms doubling to 200 ms) until {@code deadline}; empty after it, or when the answer pool is
-   * full. Each attempt is a short call on the answer pool; no thread sleeps.
-   */
-  private CompletableFuture<Optional<ReceiptController.ReceiptResponse>> receiptBefore(
-      String id, long deadline, long pauseMillis) {
-    return CompletableFuture.supplyAsync(() -> receiptNow(id), answers)
-        .exceptionally(e -> Optional.empty())
-        .thenCompose(
-            receipt -> {
-              long left = (deadline - System.nanoTime()) / 1_000_000;
-              if (receipt.isPresent() || left <= 0) {
-                return CompletableFuture.completedFuture(receipt);
-              }
-              Executor later =
-                  CompletableFuture.delayedExecutor(
-                      Math.min(pauseMillis, left), TimeUnit.MILLISECONDS, answers);
-              return CompletableFuture.supplyAsync(() -> id, later)
-                  .thenCompose(
-                      same -> receiptBefore(same, deadline, Math.min(pauseMillis * 2, 200)))
-                  .exceptionally(e -> Optional.empty());
-            });
-  }
-
-  private Optional<ReceiptController.ReceiptResponse> receiptNow(String id) {
-    try {
-      return Optional.of(receipts.receipt(id));
-    } catch (ReceiptController.ReceiptUnavailable e) {
-      return Optional.empty();
-    }
-  }
-
-  @Override
-  public void destroy() {
-    answers.shutdownNow();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tally.gateway.instructions.web;
 import io.tally.engine.Code;
 import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.ChainGuard;
+import io.tally.gateway.instructions.application.IssueReceipt;
 import io.tally.gateway.instructions.application.LogUnavailable;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.service.web.Problems;
@@ -70,10 +71,25 @@ class ProblemAdvice {
   }
 
   @ExceptionHandler
-  ResponseEntity<ProblemDetail> receiptUnavailable(ReceiptController.ReceiptUnavailable e) {
+  ProblemDetail notFinal(IssueReceipt.NotFinal e) {
+    return problem(HttpStatus.NOT_FOUND, "UNKNOWN_INSTRUCTION", e.getMessage());
+  }
+
+  /** The ledger has not committed the block yet: asking again shortly will succeed. */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> receiptUnavailable(IssueReceipt.Pending e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
         .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "RECEIPT_UNAVAILABLE", e.getMessage()));
+  }
+
+  /**
+   * The ledger's parts do not check out: asking again gives the same parts, so no Retry-After (ADR
+   * 0015); 502 because the upstream ledger answered something invalid.
+   */
+  @ExceptionHandler
+  ProblemDetail receiptInvalid(IssueReceipt.Invalid e) {
+    return problem(HttpStatus.BAD_GATEWAY, "RECEIPT_INVALID", e.getMessage());
   }
 
   @ExceptionHandler

@@ -75,6 +75,39 @@ public final class GovernanceRules {
   }
 
   /**
+   * Checks {@code notAfter} against the network's window for governance changes as the engine will
+   * at log time (ADR 0015): not passed, and at most {@code governanceWindowMs} ahead of {@code
+   * nowMs}. The desk's clock stands in for the log time, which is later: a change that passes here
+   * may still expire before it reaches the log, and the desk then shows the network's {@code
+   * EXPIRED}.
+   *
+   * @throws Refusal {@link Refusal.Reason#EXPIRED} or {@link Refusal.Reason#NOT_AFTER_TOO_FAR}
+   */
+  public static void checkWindow(long notAfter, long nowMs, Rules rules) throws Refusal {
+    if (notAfter < nowMs) {
+      throw new Refusal(
+          Refusal.Reason.EXPIRED,
+          "notAfter "
+              + notAfter
+              + " has passed (now "
+              + nowMs
+              + "); propose it again under a new"
+              + " id with a later notAfter");
+    }
+    if (notAfter - nowMs > rules.governanceWindowMs()) {
+      throw new Refusal(
+          Refusal.Reason.NOT_AFTER_TOO_FAR,
+          "notAfter "
+              + notAfter
+              + " lies more than "
+              + rules.governanceWindowMs()
+              + " ms ahead (now "
+              + nowMs
+              + "): the network refuses governance changes beyond its window");
+    }
+  }
+
+  /**
    * Checks an approval of {@code payload} and returns the approving administrator's id.
    *
    * @throws Refusal {@link Refusal.Reason#MALFORMED}, {@link Refusal.Reason#SIGNATURE_INVALID} or

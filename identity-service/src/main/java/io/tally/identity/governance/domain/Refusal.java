@@ -14,6 +14,14 @@ public final class Refusal extends Exception {
     MALFORMED,
     /** A key the change registers or adds did not sign the payload. */
     KEY_POSSESSION_UNPROVEN,
+    /** The payload's {@code notAfter} has passed: the network would refuse it ({@code EXPIRED}). */
+    EXPIRED,
+    /**
+     * The payload's {@code notAfter} lies further ahead than the network's governance window
+     * ({@code Rules.governanceWindowMs}, 30 days): the network would refuse it ({@code
+     * NOT_AFTER_TOO_FAR}).
+     */
+    NOT_AFTER_TOO_FAR,
     /** A signature does not verify, or signs other bytes than the proposal's payload. */
     SIGNATURE_INVALID,
     /** The approval is signed by a key that is not a governance key of the genesis. */

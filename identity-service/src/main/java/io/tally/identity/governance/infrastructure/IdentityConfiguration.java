@@ -146,10 +146,15 @@ class IdentityConfiguration {
       JdbcTemplate jdbc,
       TransactionTemplate transactions,
       Clock clock,
-      OutboxRelay relay) {
+      OutboxRelay relay,
+      CertifiedReplica directory) {
     return new GovernanceDesk(
         genesis,
         Rules.DEFAULT,
-        new JpaProposalStore(proposals, approvals, jdbc, transactions, clock, relay::wake));
+        new JpaProposalStore(proposals, approvals, jdbc, transactions, clock, relay::wake),
+        clock,
+        // The network's outcome of a published entry, from the certified replica: the recent
+        // outcomes it keeps, and the ids the engine remembers (the governance window, 30 days).
+        id -> directory.outcome(id).map(outcome -> outcome.code().name()));
   }
 }

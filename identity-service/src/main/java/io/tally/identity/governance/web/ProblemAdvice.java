@@ -23,7 +23,8 @@ class ProblemAdvice {
   ProblemDetail refused(Refusal refusal) {
     HttpStatus status =
         switch (refusal.reason()) {
-          case MALFORMED, KEY_POSSESSION_UNPROVEN -> HttpStatus.BAD_REQUEST;
+          case MALFORMED, KEY_POSSESSION_UNPROVEN, EXPIRED, NOT_AFTER_TOO_FAR ->
+              HttpStatus.BAD_REQUEST;
           case SIGNATURE_INVALID -> HttpStatus.UNAUTHORIZED;
           case NOT_AN_ADMINISTRATOR -> HttpStatus.FORBIDDEN;
           case ALREADY_APPROVED, ID_CONFLICT -> HttpStatus.CONFLICT;

@@ -1,5 +1,7 @@
 package io.tally.identity.governance.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.tally.engine.Identifiers;
 import io.tally.identity.governance.application.GovernanceDesk;
 import io.tally.identity.governance.application.ProposalStore;
@@ -31,11 +33,20 @@ class ProposalController {
   /** An approval: an administrator's compact JWS over the proposal's payload. */
   record NewApproval(@Nullable String approval) {}
 
-  /** A proposal as the desk holds it. */
+  /**
+   * A proposal as the desk holds it: {@code status} {@code OPEN}, {@code APPROVED} (published, not
+   * final yet) or {@code FINAL} with the network's outcome in {@code code} (left out before).
+   */
   record ProposalResponse(
       String id,
       String kind,
       String status,
+      @JsonInclude(JsonInclude.Include.NON_NULL)
+          @Schema(
+              description =
+                  "the network's outcome once FINAL: ACCEPTED or the engine's code that refused it;"
+                      + " absent before")
+          @Nullable String code,
       String payload,
       int threshold,
       List<String> approvedBy) {}
@@ -56,9 +67,9 @@ class ProposalController {
     if (proposal.payload() == null) {
       throw new Refusal(Refusal.Reason.MALFORMED, "payload is required");
     }
-    ProposalStore.Stored stored =
+    GovernanceDesk.Proposal stored =
         desk.propose(proposal.payload(), proposal.proofs() == null ? List.of() : proposal.proofs());
-    return ResponseEntity.created(URI.create("/v1/proposals/" + stored.id()))
+    return ResponseEntity.created(URI.create("/v1/proposals/" + stored.stored().id()))
         .body(response(stored));
   }
 
@@ -88,11 +99,13 @@ class ProposalController {
     return response(desk.approve(id, approval.approval()));
   }
 
-  private ProposalResponse response(ProposalStore.Stored stored) {
+  private ProposalResponse response(GovernanceDesk.Proposal proposal) {
+    ProposalStore.Stored stored = proposal.stored();
     return new ProposalResponse(
         stored.id(),
         stored.kind(),
-        stored.status().name(),
+        proposal.standing().name(),
+        proposal.code(),
         stored.payload(),
         desk.threshold(),
         stored.approvals().stream().map(ProposalStore.Approval::administrator).toList());

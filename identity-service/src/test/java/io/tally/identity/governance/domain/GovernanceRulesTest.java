@@ -116,4 +116,27 @@ class GovernanceRulesTest {
     assertThatThrownBy(() -> GovernanceRules.entry(List.of("x"), List.of()))
         .isInstanceOf(AssertionError.class);
   }
+
+  @Test
+  void aNotAfterFromNowToTheEndOfTheGovernanceWindowIsWithinIt() throws Refusal {
+    long now = TestNetwork.T0;
+    long window = Rules.DEFAULT.governanceWindowMs();
+    GovernanceRules.checkWindow(now, now, Rules.DEFAULT);
+    GovernanceRules.checkWindow(now + window, now, Rules.DEFAULT);
+  }
+
+  @Test
+  void aNotAfterThatHasPassedIsExpiredAsTheEngineWouldSay() {
+    long now = TestNetwork.T0;
+    assertThat(refusal(() -> GovernanceRules.checkWindow(now - 1, now, Rules.DEFAULT)))
+        .isEqualTo(Refusal.Reason.EXPIRED);
+  }
+
+  @Test
+  void aNotAfterBeyondTheGovernanceWindowIsTooFarAsTheEngineWouldSay() {
+    long now = TestNetwork.T0;
+    long window = Rules.DEFAULT.governanceWindowMs();
+    assertThat(refusal(() -> GovernanceRules.checkWindow(now + window + 1, now, Rules.DEFAULT)))
+        .isEqualTo(Refusal.Reason.NOT_AFTER_TOO_FAR);
+  }
 }

@@ -24,19 +24,22 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/accounts")
 class AccountController {
 
-  /** Balances in the asset's minor unit. */
+  /**
+   * Balances in the asset's minor unit, each a decimal string (ADR 0005, ADR 0015): a JSON number
+   * above 2^53 loses units in JavaScript.
+   */
   record AccountResponse(
       String id,
       String owner,
       String asset,
       boolean issuance,
       boolean overdraft,
-      long postedDebits,
-      long postedCredits,
-      long pendingDebits,
-      long pendingCredits,
-      long postedBalance,
-      long available,
+      String postedDebits,
+      String postedCredits,
+      String pendingDebits,
+      String pendingCredits,
+      String postedBalance,
+      String available,
       long height) {
 
     static AccountResponse of(AccountEntity a) {
@@ -46,12 +49,12 @@ class AccountController {
           a.asset(),
           a.issuance(),
           a.overdraft(),
-          a.postedDebits(),
-          a.postedCredits(),
-          a.pendingDebits(),
-          a.pendingCredits(),
-          a.postedCredits() - a.postedDebits(),
-          a.postedCredits() - a.postedDebits() - a.pendingDebits(),
+          Long.toString(a.postedDebits()),
+          Long.toString(a.postedCredits()),
+          Long.toString(a.pendingDebits()),
+          Long.toString(a.pendingCredits()),
+          Long.toString(a.postedCredits() - a.postedDebits()),
+          Long.toString(a.postedCredits() - a.postedDebits() - a.pendingDebits()),
           a.height());
     }
   }
@@ -59,7 +62,7 @@ class AccountController {
   /** A page of accounts by id; {@code next} is the cursor for the following page, or null. */
   record AccountPage(List<AccountResponse> accounts, @Nullable String next) {}
 
-  /** One leg's movement. */
+  /** One leg's movement; {@code amount} in minor units, a decimal string. */
   record PostingResponse(
       long id,
       long height,
@@ -70,7 +73,7 @@ class AccountController {
       String debit,
       String credit,
       String asset,
-      long amount) {
+      String amount) {
 
     static PostingResponse of(PostingEntity p) {
       return new PostingResponse(
@@ -83,7 +86,7 @@ class AccountController {
           p.debit(),
           p.credit(),
           p.asset(),
-          p.amount());
+          Long.toString(p.amount()));
     }
   }
 
