@@ -3,6 +3,7 @@ package io.tally.service;
 import io.tally.engine.AccountView;
 import io.tally.engine.Asset;
 import io.tally.engine.BlockResult;
+import io.tally.engine.Code;
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
 import io.tally.engine.Outcome;
@@ -71,12 +72,6 @@ public final class CertifiedReplica implements Runnable {
 
   /** A value read from the replica and the certified height it is as of. */
   public record AsOf<T>(T value, long height) {}
-
-  /**
-   * Finality events kept per height not yet certified: a lying ledger instance cannot crowd out an
-   * honest one's with more than this many.
-   */
-  private static final int HINTS_PER_HEIGHT_MAX = 8;
 
   /** Outcomes of the most recent instruction ids kept for status queries. */
   private static final int OUTCOMES_KEPT = 200_000;
@@ -320,7 +315,7 @@ public final class CertifiedReplica implements Runnable {
 
   private void follow() throws InterruptedException {
     long from = restore();
-    Map<Long, ArrayDeque<FinalizedEvent>> finalized = new HashMap<>();
+    Map<Long, Map<String, FinalizedEvent>> finalized = new HashMap<>();
     try (LogReader logReader = logReaders.get();
         FinalityReader finalityReader = finalityReaders.get()) {
       logReader.seek(from);
@@ -328,7 +323,8 @@ public final class CertifiedReplica implements Runnable {
       ArrayDeque<PreVerified> verified = new ArrayDeque<>();
       // Instruction id -> key ids that signed it, for the records of the open block.
       Map<String, List<String>> signerKeys = new HashMap<>();
-      List<CertifiedBlock.ChainRecord> watchedRecords = new ArrayList<>();
+      // Offset -> envelope, of the open block's records that name the watched producer.
+      Map<Long, Envelope> watchedRecords = new LinkedHashMap<>();
       while (!stopping && halted == null) {
         if (pending.isEmpty()) {
           List<LogRecord> batch = logReader.poll(POLL);
@@ -345,11 +341,7 @@ public final class CertifiedReplica implements Runnable {
           if (producer != null) {
             next.envelope()
                 .filter(e -> e.producer().equals(producer))
-                .ifPresent(
-                    e ->
-                        watchedRecords.add(
-                            new CertifiedBlock.ChainRecord(
-                                next.offset(), e.epoch(), e.seq(), e.hash())));
+                .ifPresent(e -> watchedRecords.put(next.offset(), e));
           }
           if (!next.signerKeyIds().isEmpty()) {
             next.instructionId().ifPresent(id -> signerKeys.putIfAbsent(id, next.signerKeyIds()));
@@ -367,7 +359,8 @@ public final class CertifiedReplica implements Runnable {
               return;
             }
             CertifiedBlock certified =
-                new CertifiedBlock(block.get(), owners(signerKeys), List.copyOf(watchedRecords));
+                new CertifiedBlock(
+                    block.get(), owners(signerKeys), sealedRecords(block.get(), watchedRecords));
             signerKeys.clear();
             watchedRecords.clear();
             for (Consumer<CertifiedBlock> listener : listeners) {
@@ -379,6 +372,38 @@ public final class CertifiedReplica implements Runnable {
         readFinality(finalityReader, finalized);
       }
     }
+  }
+
+  /**
+   * The watched records whose seal verified, in log order. A record refused as {@code
+   * SIGNATURE_INVALID} may have a bad seal (forged bytes: nobody wrote under the producer's id) or
+   * a bad participant signature inside a good seal (written by the producer's key): its seal is
+   * checked again to tell them apart (rare, so cheap).
+   */
+  private List<CertifiedBlock.ChainRecord> sealedRecords(
+      BlockResult block, Map<Long, Envelope> watched) {
+    if (watched.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, Code> codes = new HashMap<>();
+    for (Outcome outcome : block.outcomes()) {
+      codes.put(outcome.offset(), outcome.code());
+    }
+    List<CertifiedBlock.ChainRecord> records = new ArrayList<>(watched.size());
+    for (Map.Entry<Long, Envelope> record : watched.entrySet()) {
+      Envelope envelope = record.getValue();
+      if (codes.get(record.getKey()) == Code.SIGNATURE_INVALID) {
+        try {
+          envelope.verifySeal(genesis.instances());
+        } catch (VerificationException e) {
+          continue;
+        }
+      }
+      records.add(
+          new CertifiedBlock.ChainRecord(
+              record.getKey(), envelope.epoch(), envelope.seq(), envelope.hash()));
+    }
+    return records;
   }
 
   /** The participants owning each instruction's signing keys, as the engine knows them now. */
@@ -470,10 +495,14 @@ public final class CertifiedReplica implements Runnable {
    * height halts the replica: then no honest header can be certified here (DESIGN section 2).
    */
   private void awaitCertificate(
-      BlockHeader header, Map<Long, ArrayDeque<FinalizedEvent>> finalized, FinalityReader reader) {
+      BlockHeader header, Map<Long, Map<String, FinalizedEvent>> finalized, FinalityReader reader) {
     while (!stopping) {
-      ArrayDeque<FinalizedEvent> hints = finalized.get(header.height());
-      FinalizedEvent hint = hints == null ? null : hints.poll();
+      Map<String, FinalizedEvent> hints = finalized.get(header.height());
+      FinalizedEvent hint = null;
+      if (hints != null && !hints.isEmpty()) {
+        String producer = hints.keySet().iterator().next();
+        hint = hints.remove(producer);
+      }
       if (hint == null) {
         readFinality(reader, finalized);
         continue;
@@ -547,25 +576,22 @@ public final class CertifiedReplica implements Runnable {
   }
 
   /**
-   * Reads finality events into {@code finalized} (height to the hints for it, at most {@link
-   * #HINTS_PER_HEIGHT_MAX} each, for heights not certified yet). Events that do not open as a
-   * ledger instance's finality event of this shard, or do not parse, are counted and skipped.
+   * Reads finality events into {@code finalized}: height to the newest hint of each ledger instance
+   * for it, for heights not certified yet, so one lying instance cannot crowd out another's. Events
+   * that do not open as a ledger instance's finality event of this shard, or do not parse, are
+   * counted and skipped.
    */
   private void readFinality(
-      FinalityReader reader, Map<Long, ArrayDeque<FinalizedEvent>> finalized) {
+      FinalityReader reader, Map<Long, Map<String, FinalizedEvent>> finalized) {
     for (byte[] value : reader.poll(POLL)) {
       try {
         Envelope envelope = Envelope.open(value, genesis, Stream.finalized(shard));
         FinalizedEvent event = FinalizedEvent.parse(envelope.body());
         long height = event.header().height();
         if (height > certifiedHeight() && event.header().shard() == shard) {
-          ArrayDeque<FinalizedEvent> hints =
-              finalized.computeIfAbsent(height, h -> new ArrayDeque<>());
-          if (hints.size() < HINTS_PER_HEIGHT_MAX) {
-            hints.add(event);
-          } else {
-            hintsRefused.incrementAndGet();
-          }
+          finalized
+              .computeIfAbsent(height, h -> new LinkedHashMap<>())
+              .put(envelope.producer(), event);
         }
       } catch (VerificationException e) {
         hintsRefused.incrementAndGet();

@@ -16,6 +16,8 @@ import io.tally.protocol.block.Vote;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
+import io.tally.protocol.jws.GeneralJws;
+import io.tally.protocol.jws.JwsType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,6 +141,47 @@ class CertifiedReplicaTest {
     await(() -> replica.certifiedHeight() == 2);
     assertThat(replica.halted()).isNull();
     assertThat(replica.account("b-eur").orElseThrow().postedBalance()).isEqualTo(300);
+  }
+
+  @Test
+  void theWatchedRecordsOfACertifiedBlockAreThoseWhoseSealVerified() throws Exception {
+    List<CertifiedBlock> certified = new CopyOnWriteArrayList<>();
+    replica.watchProducer("gateway-1");
+    replica.onCertified(certified::add);
+    // Forged bytes under gateway-1 (the seal does not verify), then gateway-1's own seal around an
+    // instruction whose participant signature does not verify: both SIGNATURE_INVALID.
+    byte[] forged =
+        flipped(
+            net.instruction(
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                    TestNetwork.BANK_A)
+                .value());
+    byte[] badSignature =
+        flipped(
+            GeneralJws.sign(
+                    JwsType.INSTRUCTION,
+                    net.settle(net.id(), TestNetwork.leg("a-eur", "b-eur", "EUR", 1)),
+                    List.of(TestNetwork.BANK_A))
+                .toBytes());
+    LogRecord sealedByGateway = net.gatewayRecord(EnvelopeType.INSTRUCTION, badSignature);
+    BlockHeader second = append(List.of(net.record(forged), sealedByGateway, net.cut(2)));
+    certify(second);
+    await(() -> !certified.isEmpty());
+
+    assertThat(certified.get(0).result().outcomes())
+        .extracting(io.tally.engine.Outcome::code)
+        .startsWith(io.tally.engine.Code.SIGNATURE_INVALID, io.tally.engine.Code.SIGNATURE_INVALID);
+    assertThat(certified.get(0).watched())
+        .extracting(CertifiedBlock.ChainRecord::offset)
+        .containsExactly(sealedByGateway.offset());
+  }
+
+  /** The same bytes with one character of the last signature changed. */
+  private static byte[] flipped(byte[] value) {
+    byte[] bad = value.clone();
+    int at = bad.length - 10;
+    bad[at] = (byte) (bad[at] == 'A' ? 'B' : 'A');
+    return bad;
   }
 
   @Test

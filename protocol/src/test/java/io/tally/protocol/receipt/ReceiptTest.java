@@ -71,7 +71,9 @@ class ReceiptTest {
                   ? List.of(Fixtures.key("admin-1"), Fixtures.key("admin-2"))
                   : List.of(Fixtures.key("bank-a")));
       records.add(
-          (i == index ? writer.next(type, jws.toBytes()) : gateway.next(EnvelopeType.INSTRUCTION, jws.toBytes()))
+          (i == index
+                  ? writer.next(type, jws.toBytes())
+                  : gateway.next(EnvelopeType.INSTRUCTION, jws.toBytes()))
               .toBytes());
       outcomes.add(
           ("{\"offset\":" + (100 + i) + ",\"id\":\"i-" + i + "\",\"code\":\"ACCEPTED\"}")

@@ -67,16 +67,17 @@ public final class ChainGuard {
   }
 
   private final String producer;
-  private final long startEpoch;
   private final Clock clock;
   private final TreeMap<Position, Sealed> pending = new TreeMap<>();
+  // Instructions a failed rewrite did not seal: written first at the next reopening.
+  private final List<byte[]> carried = new ArrayList<>();
   // Epoch -> how many records this process sealed in it.
   private final Map<Long, Long> sealedCount = new HashMap<>();
   private long currentEpoch;
-  private long newestForeignEpoch = -1;
+  private long newestEpochSeen = -1;
   private long firstOwnOffset = -1;
   private @Nullable String contended;
-  private @Nullable Reopen due;
+  private @Nullable String reopenDue;
   private long foreignRecords;
   private long reopened;
   private long rewritten;
@@ -87,7 +88,6 @@ public final class ChainGuard {
    */
   public ChainGuard(String producer, long epoch, Clock clock) {
     this.producer = producer;
-    this.startEpoch = epoch;
     this.currentEpoch = epoch;
     this.clock = clock;
   }
@@ -99,19 +99,20 @@ public final class ChainGuard {
   }
 
   /**
-   * The broker refused that record: the client was told it may or may not be written, so it is no
-   * promise to keep.
+   * The broker refused a record of a request: the client was told it may or may not be written, so
+   * it is no promise to keep.
    */
   public synchronized void failed(long epoch, long seq) {
     pending.remove(new Position(epoch, seq));
   }
 
   /**
-   * A write of the instructions to be written again failed: they stay pending and are written again
-   * in a newer epoch.
+   * Writing acknowledged instructions again failed: the records sealed stay pending, {@code
+   * notSealed} is kept, and all are written again in a newer epoch.
    */
-  public synchronized void rewriteFailed() {
-    scheduleReopen("writing acknowledged instructions again failed");
+  public synchronized void rewriteFailed(List<byte[]> notSealed) {
+    carried.addAll(notSealed);
+    reopenDue = "writing acknowledged instructions again failed";
   }
 
   /** Throws while another process writes under this gateway's producer id. */
@@ -121,14 +122,44 @@ public final class ChainGuard {
     }
   }
 
-  /** The reopening the sequencer should carry out now, if one is due. */
+  /**
+   * The reopening the sequencer should carry out now, if one is due: the new epoch and every
+   * instruction sealed and not applied yet, oldest first. Called on the sequencer thread, so that
+   * nothing is sealed between choosing what to write again and the switch to the new epoch.
+   */
   public synchronized Optional<Reopen> takeReopen() {
-    Reopen reopen = due;
-    due = null;
-    return Optional.ofNullable(reopen);
+    String why = reopenDue;
+    if (why == null) {
+      return Optional.empty();
+    }
+    reopenDue = null;
+    long above = Math.max(newestEpochSeen, currentEpoch);
+    if (above == Long.MAX_VALUE) {
+      log.error("ALARM: {}; no epoch above {} exists to write in again", why, above);
+      return Optional.empty();
+    }
+    long epoch = Math.max(clock.millis(), above + 1);
+    List<byte[]> again = new ArrayList<>(carried.size() + pending.size());
+    again.addAll(carried);
+    pending.values().forEach(entry -> again.add(entry.instruction()));
+    carried.clear();
+    pending.clear(); // sealed again in the new epoch, reported through sealed()
+    currentEpoch = epoch;
+    reopened++;
+    rewritten += again.size();
+    log.error(
+        "ALARM: {}: opening epoch {} and writing again the {} instructions acknowledged and not"
+            + " yet applied",
+        why,
+        epoch,
+        again.size());
+    return Optional.of(new Reopen(epoch, again));
   }
 
-  /** Follows the block's records of this producer (called on the replica's thread). */
+  /**
+   * Follows the block's records of this producer (called on the replica's thread). The replica
+   * reports only records whose seal verified: forged bytes under this id are nobody's writing.
+   */
   public synchronized void certified(CertifiedBlock block) {
     if (block.watched().isEmpty()) {
       return;
@@ -137,12 +168,12 @@ public final class ChainGuard {
     for (Outcome outcome : block.result().outcomes()) {
       outcomes.put(outcome.offset(), outcome);
     }
-    boolean refused = false;
     for (CertifiedBlock.ChainRecord record : block.watched()) {
       Outcome outcome = outcomes.get(record.offset());
-      if (outcome == null || outcome.code() == Code.SIGNATURE_INVALID) {
-        continue; // not sealed by this producer's key: nobody wrote under its id
+      if (outcome == null) {
+        continue;
       }
+      newestEpochSeen = Math.max(newestEpochSeen, record.epoch());
       Position at = new Position(record.epoch(), record.seq());
       Sealed own = pending.get(at);
       if (own != null && own.hash().equals(record.hash())) {
@@ -150,16 +181,20 @@ public final class ChainGuard {
           firstOwnOffset = record.offset();
         }
         if (outcome.code() == Code.RECORD_REPLAYED) {
-          refused |= record.epoch() == currentEpoch;
+          reopenDue = "the network refused this gateway's records of epoch " + record.epoch();
         } else {
           pending.remove(at); // applied (or rejected by a rule): the promise is kept
+          if (!pending.headMap(at).isEmpty()) {
+            // Records sealed before this one never reached the log (the broker lost them).
+            reopenDue =
+                "records this gateway sealed before seq " + at.seq() + " are not in the log";
+          }
         }
-      } else if (!sealedHere(record, own) && !earlierRun(record)) {
+      } else if (!sealedHere(record, own) && firstOwnOffset >= 0) {
         foreign(record);
       }
-    }
-    if (refused) {
-      scheduleReopen("the network refused this gateway's records of epoch " + currentEpoch);
+      // Before this process's first record, records under its id are its earlier runs' (or, if
+      // another process is writing, its records will be refused and reopen above them).
     }
   }
 
@@ -168,14 +203,8 @@ public final class ChainGuard {
     return own == null && record.seq() < sealedCount.getOrDefault(record.epoch(), 0L);
   }
 
-  /** A record of an earlier run of this gateway, before this process wrote anything. */
-  private boolean earlierRun(CertifiedBlock.ChainRecord record) {
-    return record.epoch() < startEpoch && (firstOwnOffset < 0 || record.offset() < firstOwnOffset);
-  }
-
   private void foreign(CertifiedBlock.ChainRecord record) {
     foreignRecords++;
-    newestForeignEpoch = Math.max(newestForeignEpoch, record.epoch());
     contended =
         "another process writes as "
             + producer
@@ -190,27 +219,6 @@ public final class ChainGuard {
             + "): every gateway replica needs its own instance key; this one takes no new"
             + " instructions until it is restarted with its own key";
     log.error("ALARM: {}", contended);
-  }
-
-  private void scheduleReopen(String why) {
-    if (newestForeignEpoch == Long.MAX_VALUE || currentEpoch == Long.MAX_VALUE) {
-      log.error("ALARM: {}; no epoch above {} exists to write in again", why, newestForeignEpoch);
-      return;
-    }
-    long epoch = Math.max(clock.millis(), Math.max(newestForeignEpoch, currentEpoch) + 1);
-    List<byte[]> again = new ArrayList<>(pending.size());
-    pending.values().forEach(entry -> again.add(entry.instruction()));
-    pending.clear(); // sealed again in the new epoch, reported through sealed()
-    currentEpoch = epoch;
-    due = new Reopen(epoch, again);
-    reopened++;
-    rewritten += again.size();
-    log.error(
-        "ALARM: {}: opening epoch {} and writing again the {} instructions acknowledged and not"
-            + " yet applied",
-        why,
-        epoch,
-        again.size());
   }
 
   /** Why this gateway takes no new instructions, or null. */

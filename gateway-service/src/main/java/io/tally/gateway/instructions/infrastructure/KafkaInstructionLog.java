@@ -137,7 +137,7 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
         new ArrayList<>(append.instructions().size());
     try {
       for (byte[] instruction : append.instructions()) {
-        sent.add(seal(instruction));
+        sent.add(seal(instruction, false));
       }
     } catch (RuntimeException e) {
       append.offsets().completeExceptionally(e);
@@ -160,15 +160,24 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
                 });
   }
 
-  /** Seals {@code instruction} as the next record of the chain and sends it. */
-  private CompletableFuture<SendResult<byte[], byte[]>> seal(byte[] instruction) {
+  /**
+   * Seals {@code instruction} as the next record of the chain and sends it. A request's record the
+   * broker refuses is no promise ({@link ChainGuard#failed}); a rewritten one stays a promise.
+   */
+  private CompletableFuture<SendResult<byte[], byte[]>> seal(byte[] instruction, boolean rewrite) {
     Envelope envelope = writer.next(EnvelopeType.INSTRUCTION, instruction);
     guard.sealed(envelope.epoch(), envelope.seq(), envelope.hash(), instruction);
     return kafka
         .send(new ProducerRecord<>(topic, partition, null, envelope.toBytes()))
         .whenComplete(
             (done, failure) -> {
-              if (failure != null) {
+              if (failure == null) {
+                return;
+              }
+              if (rewrite) {
+                log.error("writing an acknowledged instruction again failed", failure);
+                guard.rewriteFailed(List.of());
+              } else {
                 guard.failed(envelope.epoch(), envelope.seq());
               }
             });
@@ -180,25 +189,16 @@ final class KafkaInstructionLog implements InstructionLog, AutoCloseable {
    */
   private void reopen(ChainGuard.Reopen reopen) {
     writer = writers.apply(reopen.epoch());
-    List<CompletableFuture<SendResult<byte[], byte[]>>> sent = new ArrayList<>();
-    try {
-      for (byte[] instruction : reopen.instructions()) {
-        sent.add(seal(instruction));
+    List<byte[]> instructions = reopen.instructions();
+    for (int i = 0; i < instructions.size(); i++) {
+      try {
+        var unused = seal(instructions.get(i), true);
+      } catch (RuntimeException e) {
+        log.error("writing acknowledged instructions again failed", e);
+        guard.rewriteFailed(List.copyOf(instructions.subList(i, instructions.size())));
+        return;
       }
-    } catch (RuntimeException e) {
-      log.error("writing acknowledged instructions again failed", e);
-      guard.rewriteFailed();
-      return;
     }
-    var unused =
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-            .whenComplete(
-                (done, failure) -> {
-                  if (failure != null) {
-                    log.error("writing acknowledged instructions again failed", failure);
-                    guard.rewriteFailed();
-                  }
-                });
   }
 
   /** Sends what is queued, then closes the producer. */
