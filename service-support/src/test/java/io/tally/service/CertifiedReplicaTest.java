@@ -132,8 +132,14 @@ class CertifiedReplicaTest {
   void aLedgersHintWithoutAQuorumIsCountedAndSkipped() throws Exception {
     BlockHeader second = paymentComputedInBlockTwo();
     // Two validators over the header computed, then two over another one: neither is a quorum.
+    // (Two ledger instances: of one instance's hints for a height, the replica keeps the newest.)
     publish(second, certificate(second, 2));
-    publish(second, certificate(other(second), 2));
+    finality.add(
+        new EnvelopeWriter("ledger-2", Stream.finalized(0), 1, TestNetwork.key("ledger-2"))
+            .next(
+                EnvelopeType.FINALIZED,
+                FinalizedEvent.toBytes(second, certificate(other(second), 2)))
+            .toBytes());
     await(() -> replica.hintsRefused() == 2);
     assertThat(replica.halted()).isNull();
 
@@ -174,6 +180,31 @@ class CertifiedReplicaTest {
     assertThat(certified.get(0).watched())
         .extracting(CertifiedBlock.ChainRecord::offset)
         .containsExactly(sealedByGateway.offset());
+  }
+
+  @Test
+  void whatTheBrokerDoesToTheFinalityTopicWithoutAKeyHaltsNothing() throws Exception {
+    BlockHeader second = paymentComputedInBlockTwo();
+    byte[] honest =
+        ledger
+            .next(EnvelopeType.FINALIZED, FinalizedEvent.toBytes(second, certificate(second, 3)))
+            .toBytes();
+    finality.add("garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    finality.add(java.util.Arrays.copyOf(honest, honest.length / 2)); // truncated
+    finality.add(flipped(honest)); // changed
+    finality.add(log.get(0).value()); // a log record copied into the finality topic
+    finality.add(
+        new EnvelopeWriter(
+                "validator-1-instance", Stream.votes(0), 3, TestNetwork.key("validator-1-instance"))
+            .next(EnvelopeType.VOTE, Vote.sign(second, TestNetwork.key("validator-1")).toBytes())
+            .toBytes()); // a vote copied into it
+    await(() -> replica.hintsRefused() == 5);
+    finality.add(honest);
+    finality.add(honest); // duplicated
+
+    await(() -> replica.certifiedHeight() == 2);
+    assertThat(replica.halted()).isNull();
+    assertThat(replica.account("b-eur").orElseThrow().postedBalance()).isEqualTo(300);
   }
 
   /** The same bytes with one character of the last signature changed. */
