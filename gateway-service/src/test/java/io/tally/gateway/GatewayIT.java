@@ -1043,10 +1043,28 @@ class GatewayIT {
   @Order(6)
   void ledgerReadApiAnswersItsInternalClientsOnly() throws Exception {
     InetAddress outside = InetAddress.getByName("127.0.0.2");
-    for (String path : List.of("/v1/accounts", "/v1/accounts/a-eur", "/v1/blocks/head")) {
+    for (String path :
+        List.of(
+            "/v1/accounts",
+            "/v1/accounts/a-eur",
+            "/v1/blocks/head",
+            "/v1;x/accounts", // path parameters and encoded letters route to the same controller
+            "/%76%31/accounts",
+            "/v1/accounts;x")) {
       RawHttp.Answer refused = RawHttp.send(outside, ledgerPort(), "GET", path, List.of(), null);
       assertProblem(refused, 403, "internal-only");
     }
+    // A forwarded header is no address.
+    assertProblem(
+        RawHttp.send(
+            outside,
+            ledgerPort(),
+            "GET",
+            "/v1/accounts",
+            List.of("X-Forwarded-For: 127.0.0.1", "Forwarded: for=127.0.0.1"),
+            null),
+        403,
+        "internal-only");
     // Health stays open to probes, and the gateway (an internal client) still reads history.
     assertThat(
             RawHttp.send(outside, ledgerPort(), "GET", "/actuator/health", List.of(), null)

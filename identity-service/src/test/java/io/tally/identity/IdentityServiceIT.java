@@ -181,6 +181,11 @@ class IdentityServiceIT {
     assertThat(notBase64.statusCode()).isEqualTo(400);
     assertThat(problemType(notBase64)).isEqualTo("urn:tally:problem:malformed");
     assertThat(post("/v1/proposals", "{not json").statusCode()).isEqualTo(400);
+    // A null where a proof belongs was a NullPointerException (500).
+    HttpResponse<String> nullProof =
+        post("/v1/proposals", "{\"payload\":\"e30\",\"proofs\":[null]}");
+    assertThat(nullProof.statusCode()).as(nullProof.body()).isEqualTo(400);
+    assertThat(problemType(nullProof)).isEqualTo("urn:tally:problem:malformed");
   }
 
   @Test

@@ -115,7 +115,7 @@ public record AccessToken(
               + ", not after it is issued at "
               + claimed.issuedAt());
     }
-    if (claimed.expiresAt() - claimed.issuedAt() > LIFETIME_MAX.toSeconds()) {
+    if (lifetimeSeconds(claimed) > LIFETIME_MAX.toSeconds()) {
       throw new VerificationException(
           Reason.TOKEN_NOT_ACCEPTED, "token lives longer than " + LIFETIME_MAX);
     }
@@ -136,6 +136,17 @@ public record AccessToken(
               + nowSeconds);
     }
     return claimed;
+  }
+
+  /**
+   * {@code exp - iat}, or {@link Long#MAX_VALUE} where it does not fit (a negative {@code iat}).
+   */
+  private static long lifetimeSeconds(AccessToken token) {
+    try {
+      return Math.subtractExact(token.expiresAt(), token.issuedAt());
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static AccessToken claims(byte[] payload) throws VerificationException {

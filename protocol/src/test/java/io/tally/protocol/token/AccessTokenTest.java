@@ -95,6 +95,13 @@ class AccessTokenTest {
   }
 
   @Test
+  void aLifetimeThatOverflowsALongIsNotAccepted() {
+    String endless = signedClaims(JwsType.ACCESS_TOKEN, -200, Long.MAX_VALUE - 100);
+    assertReason(
+        () -> AccessToken.verify(endless, AUDIENCE, NOW, DIRECTORY), Reason.TOKEN_NOT_ACCEPTED);
+  }
+
+  @Test
   void aTokenThatExpiresBeforeItIsIssuedIsRefused() {
     String backwards = signedClaims(JwsType.ACCESS_TOKEN, NOW, NOW - 10);
     assertReason(

@@ -195,7 +195,7 @@ class AccountController {
       }
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response.body());
     } catch (IOException e) {
-      throw new HistoryUnavailable("the ledger at " + ledger + " is not reachable", e);
+      throw new HistoryUnavailable("the ledger is not reachable", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HistoryUnavailable("interrupted while asking the ledger", e);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -111,7 +112,7 @@ public final class IssueReceipt implements AutoCloseable {
     } catch (LedgerEntries.Unreachable e) {
       throw new Pending(String.valueOf(e.getMessage()), e);
     } catch (LedgerEntries.Unreadable e) {
-      throw new Invalid("the ledger's answer is not an entry: " + e.getMessage(), e);
+      throw new Invalid("the ledger's answer is not an entry", e);
     }
     LedgerEntries.Parts parts =
         found.orElseThrow(
@@ -156,7 +157,13 @@ public final class IssueReceipt implements AutoCloseable {
   }
 
   private CompletableFuture<Optional<Receipt>> attempt(String id, long deadline, long pauseMs) {
-    return CompletableFuture.supplyAsync(() -> now(id), attempts)
+    CompletableFuture<Attempt> tried;
+    try {
+      tried = CompletableFuture.supplyAsync(() -> now(id), attempts);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(Optional.empty()); // too many queued: no receipt
+    }
+    return tried
         .exceptionally(e -> Attempt.GIVE_UP)
         .thenCompose(
             attempt -> {
@@ -164,9 +171,11 @@ public final class IssueReceipt implements AutoCloseable {
               if (attempt.receipt().isPresent() || !attempt.again() || leftMs <= 0) {
                 return CompletableFuture.completedFuture(attempt.receipt());
               }
+              // The pause runs on the common pool's delayer, which never refuses; the next attempt
+              // goes to the bounded pool (and is answered without a receipt when it is full).
               Executor later =
                   CompletableFuture.delayedExecutor(
-                      Math.min(pauseMs, leftMs), TimeUnit.MILLISECONDS, attempts);
+                      Math.min(pauseMs, leftMs), TimeUnit.MILLISECONDS);
               return CompletableFuture.supplyAsync(() -> id, later)
                   .thenCompose(same -> attempt(same, deadline, Math.min(pauseMs * 2, PAUSE_MAX_MS)))
                   .exceptionally(e -> Optional.empty());

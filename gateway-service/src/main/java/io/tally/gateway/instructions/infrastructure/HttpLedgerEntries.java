@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * does not depend on that text).
  */
 final class HttpLedgerEntries implements LedgerEntries {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpLedgerEntries.class);
 
   private final URI ledger;
   private final Duration timeout;
@@ -50,7 +54,8 @@ final class HttpLedgerEntries implements LedgerEntries {
                   .build(),
               HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new Unreachable("the ledger at " + ledger + " is not reachable", e);
+      log.warn("the ledger at {} is not reachable: {}", ledger, e.toString());
+      throw new Unreachable("the ledger is not reachable", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Unreachable("interrupted while asking the ledger", e);
@@ -72,7 +77,9 @@ final class HttpLedgerEntries implements LedgerEntries {
       }
       return Optional.empty();
     } catch (JacksonException | IllegalArgumentException e) {
-      throw new Unreadable(String.valueOf(e.getMessage()), e);
+      // The parser's message quotes the ledger's body: it goes to the log, not to the client.
+      log.warn("the ledger's answer for {} is not an entry: {}", id, e.toString());
+      throw new Unreadable("the ledger's answer is not an entry", e);
     }
   }
 

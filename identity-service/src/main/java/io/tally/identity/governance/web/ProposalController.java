@@ -8,6 +8,7 @@ import io.tally.identity.governance.application.ProposalStore;
 import io.tally.identity.governance.domain.Refusal;
 import io.tally.service.web.RequestParameters;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
@@ -28,7 +29,7 @@ class ProposalController {
    * A new proposal: the governance payload (base64url of the exact JSON bytes) and, for a change
    * that brings keys in, each key's compact JWS ({@code typ tally-governance+jws}) over it.
    */
-  record NewProposal(@Nullable String payload, @Nullable List<String> proofs) {}
+  record NewProposal(@Nullable String payload, @Nullable List<@Nullable String> proofs) {}
 
   /** An approval: an administrator's compact JWS over the proposal's payload. */
   record NewApproval(@Nullable String approval) {}
@@ -67,8 +68,15 @@ class ProposalController {
     if (proposal.payload() == null) {
       throw new Refusal(Refusal.Reason.MALFORMED, "payload is required");
     }
-    GovernanceDesk.Proposal stored =
-        desk.propose(proposal.payload(), proposal.proofs() == null ? List.of() : proposal.proofs());
+    List<String> proofs = new ArrayList<>();
+    for (String proof :
+        proposal.proofs() == null ? List.<@Nullable String>of() : proposal.proofs()) {
+      if (proof == null) {
+        throw new Refusal(Refusal.Reason.MALFORMED, "proofs must be strings (compact JWSs)");
+      }
+      proofs.add(proof);
+    }
+    GovernanceDesk.Proposal stored = desk.propose(proposal.payload(), proofs);
     return ResponseEntity.created(URI.create("/v1/proposals/" + stored.stored().id()))
         .body(response(stored));
   }

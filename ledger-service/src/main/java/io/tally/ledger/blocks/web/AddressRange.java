@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 final class AddressRange {
 
   // Literal addresses only: a host name here would be resolved once, at start, by DNS.
-  private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+  static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
 
   static AddressRange parse(String cidr) {
     String[] parts = cidr.trim().split("/", -1);

@@ -16,7 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * balances, postings and instructions, so it is for the network's own services (the gateway builds
  * receipts and history from it); participants read through the gateway with access tokens (ADR
  * 0010, ADR 0014). Health and metrics stay open to probes. The address is the TCP peer's: no
- * forwarded header is trusted.
+ * forwarded header is trusted ({@code server.forward-headers-strategy: none} in {@code
+ * ledger-service.yml}, also on Kubernetes, where Boot would otherwise trust them).
  */
 final class InternalClientsOnly extends OncePerRequestFilter {
 
@@ -26,9 +27,18 @@ final class InternalClientsOnly extends OncePerRequestFilter {
     this.clients = clients.stream().map(AddressRange::parse).toList();
   }
 
+  /**
+   * Only the probes' and metrics' paths pass without a check. The servlet path is the one the
+   * container routes by (decoded, normalized, without {@code ;parameters}), so {@code /v1;x/...} or
+   * {@code /%76%31/...} cannot slip past as a path the filter does not know.
+   */
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/v1/");
+    String path =
+        request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    return path.equals("/actuator/health")
+        || path.startsWith("/actuator/health/")
+        || path.equals("/actuator/prometheus");
   }
 
   @Override
@@ -53,9 +63,11 @@ final class InternalClientsOnly extends OncePerRequestFilter {
   }
 
   private boolean internal(String remote) {
+    if (!AddressRange.LITERAL.matcher(remote).matches()) {
+      return false; // only a literal peer address is checked: never a name to look up
+    }
     InetAddress address;
     try {
-      // The servlet container gives the peer as a literal address: no lookup happens here.
       address = InetAddress.getByName(remote);
     } catch (IOException e) {
       return false;

@@ -16,7 +16,7 @@ class ReadApiConfiguration {
         new FilterRegistrationBean<>(new InternalClientsOnly(readApi.clients()));
     // Right after the request syntax check, before anything reads a parameter.
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-    registration.addUrlPatterns("/v1/*");
+    registration.addUrlPatterns("/*"); // everything but probes and metrics: see the filter
     return registration;
   }
 }
