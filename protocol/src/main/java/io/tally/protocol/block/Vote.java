@@ -2,7 +2,10 @@ package io.tally.protocol.block;
 
 import io.tally.protocol.Reason;
 import io.tally.protocol.VerificationException;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Committee;
+import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.genesis.Member;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.JwsType;
@@ -60,4 +63,22 @@ public final class Vote {
 
   /** A verified vote: validator {@code validatorId} signed {@code header}. */
   public record Verified(String validatorId, BlockHeader header) {}
+
+  /** A vote read from the votes stream, and what its signature proved. */
+  public record Opened(Vote vote, Verified verified) {}
+
+  /**
+   * Opens a record of the votes stream of {@code shard}: an envelope of that stream by an instance
+   * whose role may produce votes ({@link Envelope#open}), carrying a vote of a genesis validator.
+   * Every reader of the votes topic opens records this way.
+   *
+   * @throws VerificationException the reasons of {@link Envelope#open}, {@link #parse} and {@link
+   *     #verify}
+   */
+  public static Opened open(byte[] recordValue, Genesis genesis, int shard)
+      throws VerificationException {
+    Envelope envelope = Envelope.open(recordValue, genesis, Stream.votes(shard));
+    Vote vote = parse(envelope.body()); // the stream carries votes only: open refused other types
+    return new Opened(vote, vote.verify(genesis.validators()));
+  }
 }

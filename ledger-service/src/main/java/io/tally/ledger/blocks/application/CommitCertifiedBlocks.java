@@ -12,8 +12,6 @@ import io.tally.protocol.block.FinalizedEvent;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.codec.Hash;
-import io.tally.protocol.envelope.Envelope;
-import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.service.Backoff;
 import io.tally.service.LogReader;
@@ -234,7 +232,7 @@ public final class CommitCertifiedBlocks implements Runnable {
     }
     while (!parked.isEmpty()) {
       VoteReader.VoteRecord record = parked.peek();
-      Optional<OpenedVote> opened = open(record);
+      Optional<Vote.Opened> opened = open(record);
       if (opened.isPresent()) {
         Vote.Verified vote = opened.get().verified();
         long height = vote.header().height();
@@ -256,15 +254,9 @@ public final class CommitCertifiedBlocks implements Runnable {
     }
   }
 
-  /** A vote as signed and what its signature proved. */
-  private record OpenedVote(Vote vote, Vote.Verified verified) {}
-
-  private Optional<OpenedVote> open(VoteReader.VoteRecord record) {
+  private Optional<Vote.Opened> open(VoteReader.VoteRecord record) {
     try {
-      Envelope envelope = Envelope.open(record.value(), genesis, Stream.votes(settings.shard()));
-      // The votes stream carries votes only: Envelope.open refused any other type.
-      Vote vote = Vote.parse(envelope.body());
-      return Optional.of(new OpenedVote(vote, vote.verify(genesis.validators())));
+      return Optional.of(Vote.open(record.value(), genesis, settings.shard()));
     } catch (VerificationException e) {
       log.warn(
           "invalid record on the votes topic at offset {}: {}", record.offset(), e.getMessage());
@@ -272,7 +264,7 @@ public final class CommitCertifiedBlocks implements Runnable {
     }
   }
 
-  private void count(VoteTally tally, long offset, OpenedVote opened) {
+  private void count(VoteTally tally, long offset, Vote.Opened opened) {
     Vote.Verified verified = opened.verified();
     tally
         .add(offset, verified.validatorId(), verified.header(), opened.vote())

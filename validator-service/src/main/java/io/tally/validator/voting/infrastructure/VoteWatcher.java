@@ -2,8 +2,6 @@ package io.tally.validator.voting.infrastructure;
 
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.Vote;
-import io.tally.protocol.envelope.Envelope;
-import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.validator.voting.application.ValidatorStatus;
 import io.tally.validator.voting.domain.EquivocationDetector;
@@ -91,10 +89,9 @@ final class VoteWatcher implements Runnable {
 
   private void inspect(ConsumerRecord<byte[], byte[]> record) {
     try {
-      Envelope envelope = Envelope.open(record.value(), genesis, Stream.votes(record.partition()));
-      // The votes stream carries votes only: Envelope.open refused any other type.
-      byte[] voteBytes = envelope.body();
-      Vote.Verified vote = Vote.parse(voteBytes).verify(genesis.validators());
+      Vote.Opened opened = Vote.open(record.value(), genesis, record.partition());
+      byte[] voteBytes = opened.vote().toBytes();
+      Vote.Verified vote = opened.verified();
       long height = vote.header().height();
       votersByHeight.computeIfAbsent(height, h -> new TreeSet<>()).add(vote.validatorId());
       firstSeenAt.putIfAbsent(height, clock.millis());
