@@ -186,6 +186,29 @@ class IdentityServiceIT {
         post("/v1/proposals", "{\"payload\":\"e30\",\"proofs\":[null]}");
     assertThat(nullProof.statusCode()).as(nullProof.body()).isEqualTo(400);
     assertThat(problemType(nullProof)).isEqualTo("urn:tally:problem:malformed");
+    // Bodies are bounded: declared too large is 413 at once, a chunked one is cut at the limit.
+    // 1.5 MiB: above the limit, below what Tomcat swallows of an unread body (2 MiB).
+    String huge = "{\"payload\":\"" + "A".repeat(1536 * 1024) + "\"}";
+    HttpResponse<String> declared = post("/v1/proposals", huge);
+    assertThat(declared.statusCode()).as(declared.body()).isEqualTo(413);
+    assertThat(problemType(declared)).isEqualTo("urn:tally:problem:too-large");
+    HttpResponse<String> chunked =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + identity.getEnvironment().getProperty("local.server.port")
+                            + "/v1/proposals"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () ->
+                            new java.io.ByteArrayInputStream(
+                                huge.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(400);
+    assertThat(problemType(chunked)).isEqualTo("urn:tally:problem:malformed");
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.OutboxRelay;
 import io.tally.service.TallyTopics;
+import io.tally.service.web.RequestBodyLimitFilter;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,18 +26,35 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.unit.DataSize;
 
 /** Explicit wiring of identity-service. */
 @Configuration(proxyBeanMethods = false)
 class IdentityConfiguration {
+
+  /**
+   * Request bodies: at most 1 MiB. A proposal and its proofs end up in one governance entry, which
+   * the network takes only up to 256 KiB (the protocol's JWS limit), so nothing larger is useful;
+   * without a bound the JSON converter would read any size into memory.
+   */
+  @Bean
+  FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit() {
+    FilterRegistrationBean<RequestBodyLimitFilter> registration =
+        new FilterRegistrationBean<>(new RequestBodyLimitFilter(DataSize.ofMegabytes(1)));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1); // after the request syntax check
+    registration.addUrlPatterns("/*");
+    return registration;
+  }
 
   @Bean
   Genesis genesis(IdentityProperties properties) {
