@@ -1,5 +1,7 @@
 package io.tally.service.web;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
@@ -64,6 +66,15 @@ public final class Problems {
         + ",\"detail\":\""
         + escape(detail)
         + "\"}";
+  }
+
+  /** Answers {@code response} with a problem, for servlet filters that refuse before Spring MVC. */
+  public static void write(HttpServletResponse response, int status, String code, String detail)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType("application/problem+json");
+    response.setCharacterEncoding("UTF-8");
+    response.getWriter().write(json(status, code, detail));
   }
 
   private static String kebab(String code) {

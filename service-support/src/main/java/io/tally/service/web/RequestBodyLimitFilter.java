@@ -35,16 +35,11 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     if (request.getContentLengthLong() > bytesMax) {
       HttpProblem problem = HttpProblem.TOO_LARGE;
-      response.setStatus(problem.status());
-      response.setContentType("application/problem+json");
-      response.setCharacterEncoding("UTF-8");
-      response
-          .getWriter()
-          .write(
-              Problems.json(
-                  problem.status(),
-                  problem.code(),
-                  "The request body is larger than " + bytesMax + " bytes."));
+      Problems.write(
+          response,
+          problem.status(),
+          problem.code(),
+          "The request body is larger than " + bytesMax + " bytes.");
       return;
     }
     chain.doFilter(new Limited(request, bytesMax), response);

@@ -33,10 +33,7 @@ public class RequestSyntaxFilter extends OncePerRequestFilter {
     String refused = refusal(request.getRequestURI(), request.getQueryString());
     if (refused != null) {
       HttpProblem problem = HttpProblem.MALFORMED;
-      response.setStatus(problem.status());
-      response.setContentType("application/problem+json");
-      response.setCharacterEncoding("UTF-8");
-      response.getWriter().write(Problems.json(problem.status(), problem.code(), refused));
+      Problems.write(response, problem.status(), problem.code(), refused);
       return;
     }
     chain.doFilter(request, response);

@@ -49,17 +49,12 @@ final class InternalClientsOnly extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-    response.setContentType("application/problem+json");
-    response.setCharacterEncoding("UTF-8");
-    response
-        .getWriter()
-        .write(
-            Problems.json(
-                HttpServletResponse.SC_FORBIDDEN,
-                "INTERNAL_ONLY",
-                "The ledger's read API is internal: it answers the network's own services only."
-                    + " Participants read their accounts through the gateway."));
+    Problems.write(
+        response,
+        HttpServletResponse.SC_FORBIDDEN,
+        "INTERNAL_ONLY",
+        "The ledger's read API is internal: it answers the network's own services only."
+            + " Participants read their accounts through the gateway.");
   }
 
   private boolean internal(String remote) {
