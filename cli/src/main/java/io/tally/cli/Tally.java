@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
     description = "Settle on a Tally network and verify receipts offline.",
     subcommands = {
       KeygenCommand.class,
+      NetworkCommands.class,
       GovernanceCommands.Propose.class,
       GovernanceCommands.Approve.class,
       InstructionCommands.OpenAccount.class,

@@ -1,22 +1,16 @@
 package io.tally.devstack;
 
-import io.tally.protocol.genesis.Genesis;
-import io.tally.protocol.genesis.Instance;
-import io.tally.protocol.genesis.Member;
+import io.tally.client.NetworkGenerator;
 import io.tally.protocol.genesis.Role;
-import io.tally.protocol.keys.PrivateKeyFile;
-import io.tally.protocol.keys.SigningKey;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 public final class Devstack {
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path dir;
   private final Ports ports = Ports.system();
@@ -96,6 +89,8 @@ public final class Devstack {
     String genesis = dir.resolve("network.json").toString();
     Map<String, String> common = new LinkedHashMap<>();
     common.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    // A local network shows its health details (heights, evidence, errors) to whoever asks.
+    common.put("management.endpoint.health.show-details", "always");
 
     Map<String, String> identity = new LinkedHashMap<>(common);
     identity.put("spring.datasource.url", postgres.createDatabase("tally_identity"));
@@ -356,36 +351,24 @@ public final class Devstack {
           }
         }
       }
-      Files.createDirectories(keys);
-      Network network = new Network(keys);
-      List<Member> validators = new ArrayList<>();
-      List<Instance> instances = new ArrayList<>();
-      List<Member> administrators = new ArrayList<>();
+      List<String> validators = new ArrayList<>();
+      List<NetworkGenerator.InstanceSpec> instances = new ArrayList<>();
+      List<String> administrators = new ArrayList<>();
       for (int i = 1; i <= 4; i++) {
-        validators.add(network.member("validator-" + i));
-        instances.add(new Instance(network.member("validator-" + i + "-instance"), Role.VALIDATOR));
+        validators.add("validator-" + i);
+        instances.add(
+            new NetworkGenerator.InstanceSpec("validator-" + i + "-instance", Role.VALIDATOR));
       }
-      instances.add(new Instance(network.member("gateway-1"), Role.GATEWAY));
-      instances.add(new Instance(network.member("identity-1"), Role.IDENTITY));
-      instances.add(new Instance(network.member("ledger-1"), Role.LEDGER));
+      instances.add(new NetworkGenerator.InstanceSpec("gateway-1", Role.GATEWAY));
+      instances.add(new NetworkGenerator.InstanceSpec("identity-1", Role.IDENTITY));
+      instances.add(new NetworkGenerator.InstanceSpec("ledger-1", Role.LEDGER));
       for (int i = 1; i <= 3; i++) {
-        administrators.add(network.member("admin-" + i));
+        administrators.add("admin-" + i);
       }
-      byte[] genesis =
-          Genesis.write(
-              "tally-local", validators, Genesis.quorumMin(4), administrators, 2, instances);
-      Files.write(dir.resolve("network.json"), genesis);
-      return network;
-    }
-
-    private Member member(String id) {
-      SigningKey key = SigningKey.generate(RANDOM);
-      try {
-        PrivateKeyFile.write(key, keyFile(id));
-      } catch (IOException e) {
-        throw new UncheckedIOException("writing the key of " + id, e);
-      }
-      return new Member(id, key.verificationKey());
+      NetworkGenerator.generate(
+          dir,
+          new NetworkGenerator.Layout("tally-local", validators, instances, administrators, 2));
+      return new Network(keys);
     }
   }
 }

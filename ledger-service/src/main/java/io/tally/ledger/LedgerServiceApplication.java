@@ -1,5 +1,6 @@
 package io.tally.ledger;
 
+import io.tally.service.health.ServiceHealth;
 import io.tally.service.web.ProblemWeb;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Import;
 /** One ledger replica of a Tally network. */
 @SpringBootApplication
 // Every error as Problem Details with a stable type, alike in every service (service-support).
-@Import(ProblemWeb.class)
+@Import({ProblemWeb.class, ServiceHealth.class})
 @ConfigurationPropertiesScan
 public class LedgerServiceApplication {
 

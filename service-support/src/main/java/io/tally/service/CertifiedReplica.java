@@ -91,6 +91,7 @@ public final class CertifiedReplica implements Runnable {
   private volatile long certifiedHeight;
   private volatile long certifiedOffset = -1;
   private volatile long computedHeight;
+  private volatile long lag = -1;
   private final LinkedHashMap<String, Outcome> outcomes =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -293,6 +294,11 @@ public final class CertifiedReplica implements Runnable {
     return computedHeight;
   }
 
+  /** Records between the replica's read position and the end of the log; -1 until known. */
+  public long lag() {
+    return lag;
+  }
+
   /** Why following stopped for good, or null. */
   public @Nullable String halted() {
     return halted;
@@ -328,6 +334,7 @@ public final class CertifiedReplica implements Runnable {
       while (!stopping && halted == null) {
         if (pending.isEmpty()) {
           List<LogRecord> batch = logReader.poll(POLL);
+          lag = logReader.lag();
           pending.addAll(batch);
           // Without the lock: pre-verification is thread-safe, and only this thread replaces the
           // engine. Holding it here made every request that reads the replica wait for a batch's

@@ -1,12 +1,17 @@
 package io.tally.service;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
-/** The Kafka client settings that decide correctness, spelled out once for every service. */
+/**
+ * The Kafka clients every service creates: Boot's standard {@code spring.kafka.*} settings
+ * (bootstrap servers, security protocol, SASL, TLS trust and key stores, {@code
+ * spring.kafka.properties.*}) with the settings that decide correctness spelled out once on top, so
+ * that no configuration can weaken them.
+ */
 public final class KafkaSettings {
 
   private KafkaSettings() {}
@@ -18,9 +23,8 @@ public final class KafkaSettings {
    * after {@code sendTimeout}.
    */
   public static Map<String, Object> producer(
-      String bootstrapServers, String clientId, Duration sendTimeout) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      KafkaProperties kafka, String clientId, Duration sendTimeout) {
+    Map<String, Object> config = kafka.buildProducerProperties();
     config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -29,6 +33,7 @@ public final class KafkaSettings {
     config.put(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, sendTimeout.toMillis()));
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     return config;
   }
 
@@ -36,9 +41,9 @@ public final class KafkaSettings {
    * A consumer that never commits to the broker: progress is the offset a service stores with its
    * own state (snapshot or committed block), and partitions are assigned, not grouped.
    */
-  public static Map<String, Object> consumer(String bootstrapServers) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  public static Map<String, Object> consumer(KafkaProperties kafka) {
+    Map<String, Object> config = kafka.buildConsumerProperties();
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);

@@ -19,6 +19,8 @@ public final class Services {
     Map<String, String> all = new HashMap<>(properties);
     all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
     all.putIfAbsent("server.port", "0");
+    // Tests read the health details (heights, evidence); deployments show them to nobody.
+    all.putIfAbsent("management.endpoint.health.show-details", "always");
     return application.run(
         all.entrySet().stream()
             .map(e -> "--" + e.getKey() + "=" + e.getValue())

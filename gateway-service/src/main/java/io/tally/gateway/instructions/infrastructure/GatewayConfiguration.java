@@ -19,11 +19,13 @@ import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.token.AccessToken;
 import io.tally.service.CertifiedReplica;
 import io.tally.service.CertifiedReplicaHealth;
+import io.tally.service.CertifiedReplicaMetrics;
 import io.tally.service.GenesisKeys;
 import io.tally.service.KafkaReplicas;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.TallyTopics;
+import io.tally.service.health.CaughtUpHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -67,13 +70,13 @@ class GatewayConfiguration {
 
   @Bean
   CertifiedReplica certifiedReplica(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      KafkaProperties kafka,
       GatewayProperties properties,
       Genesis genesis,
       ExecutorService replicaVerifiers) {
     DefaultKafkaConsumerFactory<byte[], byte[]> consumers =
         new DefaultKafkaConsumerFactory<>(
-            KafkaSettings.consumer(bootstrapServers),
+            KafkaSettings.consumer(kafka),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     return KafkaReplicas.certified(
@@ -92,6 +95,16 @@ class GatewayConfiguration {
   @Bean
   CertifiedReplicaHealth replicaHealthIndicator(CertifiedReplica replica) {
     return new CertifiedReplicaHealth(replica);
+  }
+
+  /** {@code catchUp} health, in the readiness group: DOWN while the replica replays the log. */
+  @Bean
+  CaughtUpHealth catchUpHealthIndicator(
+      CertifiedReplica replica,
+      @Value("${tally.health.lag-max}") long lagMax,
+      MeterRegistry registry) {
+    CertifiedReplicaMetrics.register(replica, registry);
+    return new CaughtUpHealth(replica::lag, lagMax);
   }
 
   @Bean
@@ -148,18 +161,14 @@ class GatewayConfiguration {
 
   @Bean
   KafkaInstructionLog instructionLog(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-      GatewayProperties properties,
-      Genesis genesis,
-      ChainGuard guard) {
+      KafkaProperties kafka, GatewayProperties properties, Genesis genesis, ChainGuard guard) {
     SigningKey key =
         GenesisKeys.memberKey(
             genesis.instances(), properties.instanceId(), properties.instanceKeyFile());
     Stream stream = Stream.log(properties.shard());
     return new KafkaInstructionLog(
         new DefaultKafkaProducerFactory<>(
-            KafkaSettings.producer(
-                bootstrapServers, properties.instanceId(), properties.sendTimeout()),
+            KafkaSettings.producer(kafka, properties.instanceId(), properties.sendTimeout()),
             new ByteArraySerializer(),
             new ByteArraySerializer()),
         epoch -> new EnvelopeWriter(properties.instanceId(), stream, epoch, key),

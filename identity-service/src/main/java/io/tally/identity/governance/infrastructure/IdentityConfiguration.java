@@ -1,5 +1,6 @@
 package io.tally.identity.governance.infrastructure;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.engine.Rules;
 import io.tally.identity.config.IdentityProperties;
 import io.tally.identity.governance.application.GovernanceDesk;
@@ -12,12 +13,14 @@ import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.service.CertifiedReplica;
 import io.tally.service.CertifiedReplicaHealth;
+import io.tally.service.CertifiedReplicaMetrics;
 import io.tally.service.GenesisKeys;
 import io.tally.service.KafkaReplicas;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.OutboxRelay;
 import io.tally.service.TallyTopics;
+import io.tally.service.health.CaughtUpHealth;
 import io.tally.service.web.RequestBodyLimitFilter;
 import java.time.Clock;
 import java.util.List;
@@ -26,6 +29,7 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,12 +78,10 @@ class IdentityConfiguration {
 
   @Bean
   KafkaTemplate<byte[], byte[]> kafkaTemplate(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-      IdentityProperties properties) {
+      KafkaProperties kafka, IdentityProperties properties) {
     return new KafkaTemplate<>(
         new DefaultKafkaProducerFactory<>(
-            KafkaSettings.producer(
-                bootstrapServers, properties.instanceId(), properties.sendTimeout()),
+            KafkaSettings.producer(kafka, properties.instanceId(), properties.sendTimeout()),
             new ByteArraySerializer(),
             new ByteArraySerializer()));
   }
@@ -109,12 +111,9 @@ class IdentityConfiguration {
   }
 
   @Bean
-  DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+  DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(KafkaProperties kafka) {
     return new DefaultKafkaConsumerFactory<>(
-        KafkaSettings.consumer(bootstrapServers),
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+        KafkaSettings.consumer(kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @Bean
@@ -144,6 +143,16 @@ class IdentityConfiguration {
   @Bean
   CertifiedReplicaHealth replicaHealthIndicator(CertifiedReplica replica) {
     return new CertifiedReplicaHealth(replica);
+  }
+
+  /** {@code catchUp} health, in the readiness group: DOWN while the replica replays the log. */
+  @Bean
+  CaughtUpHealth catchUpHealthIndicator(
+      CertifiedReplica replica,
+      @Value("${tally.health.lag-max}") long lagMax,
+      MeterRegistry registry) {
+    CertifiedReplicaMetrics.register(replica, registry);
+    return new CaughtUpHealth(replica::lag, lagMax);
   }
 
   @Bean

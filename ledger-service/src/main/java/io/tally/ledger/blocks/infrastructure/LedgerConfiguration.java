@@ -17,6 +17,7 @@ import io.tally.service.LoopRunner;
 import io.tally.service.OutboxRelay;
 import io.tally.service.ParallelPreVerifier;
 import io.tally.service.TallyTopics;
+import io.tally.service.health.CaughtUpHealth;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -57,20 +59,17 @@ class LedgerConfiguration {
   }
 
   @Bean
-  KafkaTemplate<byte[], byte[]> kafkaTemplate(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-      LedgerProperties properties) {
+  KafkaTemplate<byte[], byte[]> kafkaTemplate(KafkaProperties kafka, LedgerProperties properties) {
     Map<String, Object> config =
-        KafkaSettings.producer(bootstrapServers, properties.instanceId(), properties.sendTimeout());
+        KafkaSettings.producer(kafka, properties.instanceId(), properties.sendTimeout());
     return new KafkaTemplate<>(
         new DefaultKafkaProducerFactory<>(
             config, new ByteArraySerializer(), new ByteArraySerializer()));
   }
 
   @Bean
-  DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-    Map<String, Object> config = KafkaSettings.consumer(bootstrapServers);
+  DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(KafkaProperties kafka) {
+    Map<String, Object> config = KafkaSettings.consumer(kafka);
     return new DefaultKafkaConsumerFactory<>(
         config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
@@ -145,6 +144,13 @@ class LedgerConfiguration {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /** {@code catchUp} health, in the readiness group: DOWN while the ledger replays the log. */
+  @Bean
+  CaughtUpHealth catchUpHealthIndicator(
+      LedgerStatus status, @Value("${tally.health.lag-max}") long lagMax) {
+    return new CaughtUpHealth(status::lag, lagMax);
   }
 
   @Bean

@@ -13,6 +13,7 @@ import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.ParallelPreVerifier;
 import io.tally.service.TallyTopics;
+import io.tally.service.health.CaughtUpHealth;
 import io.tally.validator.config.ValidatorProperties;
 import io.tally.validator.voting.application.ValidatorLoop;
 import io.tally.validator.voting.application.ValidatorStatus;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -62,19 +64,17 @@ class ValidatorConfiguration {
 
   @Bean
   KafkaTemplate<byte[], byte[]> kafkaTemplate(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-      ValidatorProperties properties) {
+      KafkaProperties kafka, ValidatorProperties properties) {
     Map<String, Object> config =
-        KafkaSettings.producer(bootstrapServers, properties.instanceId(), properties.sendTimeout());
+        KafkaSettings.producer(kafka, properties.instanceId(), properties.sendTimeout());
     return new KafkaTemplate<>(
         new DefaultKafkaProducerFactory<>(
             config, new ByteArraySerializer(), new ByteArraySerializer()));
   }
 
   @Bean
-  DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-    Map<String, Object> config = KafkaSettings.consumer(bootstrapServers);
+  DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory(KafkaProperties kafka) {
+    Map<String, Object> config = KafkaSettings.consumer(kafka);
     return new DefaultKafkaConsumerFactory<>(
         config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
@@ -146,6 +146,13 @@ class ValidatorConfiguration {
             new LoopRunner.Loop("validator-loop", loop, loop::stop),
             new LoopRunner.Loop("vote-watcher", watcher, watcher::stop)),
         verifiers);
+  }
+
+  /** {@code catchUp} health, in the readiness group: DOWN while the loop replays the log. */
+  @Bean
+  CaughtUpHealth catchUpHealthIndicator(
+      ValidatorStatus status, @Value("${tally.health.lag-max}") long lagMax) {
+    return new CaughtUpHealth(status::lag, lagMax);
   }
 
   @Bean
