@@ -29,7 +29,7 @@ import java.util.Set;
  * versus payment that both sign; the receipt is fetched and verified against the genesis alone, and
  * left in the run directory for {@code tally verify-receipt}.
  */
-final class Demo {
+public final class Demo {
 
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -41,20 +41,33 @@ final class Demo {
   private final HttpClient http = HttpClient.newHttpClient();
   private final SigningKey admin1;
   private final SigningKey admin2;
+  private final String administrators;
 
   Demo(Path dir, URI gateway, URI identity, PrintStream out) throws Exception {
+    this(dir, gateway, identity, out, "admin-1", "admin-2");
+  }
+
+  /**
+   * The demo on any network: {@code dir} holds its {@code network.json} and {@code
+   * keys/<administrator>.key} of two of its administrators; the banks' keys and the receipt are
+   * written there too.
+   */
+  public Demo(
+      Path dir, URI gateway, URI identity, PrintStream out, String firstAdmin, String secondAdmin)
+      throws Exception {
     this.dir = dir;
     this.identity = identity;
     this.client = TallyClient.create(gateway, identity, Duration.ofSeconds(10));
     this.genesis = Genesis.load(dir.resolve("network.json"));
     this.out = out;
-    this.admin1 = Keys.read(dir.resolve("keys/admin-1.key"));
-    this.admin2 = Keys.read(dir.resolve("keys/admin-2.key"));
+    this.admin1 = Keys.read(dir.resolve("keys/" + firstAdmin + ".key"));
+    this.admin2 = Keys.read(dir.resolve("keys/" + secondAdmin + ".key"));
+    this.administrators = firstAdmin + " and " + secondAdmin;
   }
 
   /** Runs every step; throws at the first one that does not end as expected. */
-  void run() throws Exception {
-    out.println("demo: onboarding through governance (admin-1 and admin-2 approve, g = 2)");
+  public void run() throws Exception {
+    out.println("demo: onboarding through governance (" + administrators + " approve, g = 2)");
     SigningKey bankA = Keys.generate(dir.resolve("keys/bank-a.key"));
     SigningKey bankB = Keys.generate(dir.resolve("keys/bank-b.key"));
     long governanceNotAfter = System.currentTimeMillis() + Duration.ofHours(1).toMillis();

@@ -62,22 +62,29 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Formats a fresh log directory and starts the broker; returns once it answers. */
   public static LocalKafka start() {
+    return start("127.0.0.1", FreePorts.next());
+  }
+
+  /**
+   * A broker listening on {@code host:port} (a loopback address: the manifests test gives each
+   * workload one of its own), advertised as such.
+   */
+  public static LocalKafka start(String host, int brokerPort) {
     Path directory;
     try {
       directory = Files.createTempDirectory("tally-kafka-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a Kafka log directory", e);
     }
-    int brokerPort = FreePorts.next();
     int controllerPort = FreePorts.next();
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
-    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
     props.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -109,7 +116,7 @@ public final class LocalKafka implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
     server.startup();
-    LocalKafka kafka = new LocalKafka(server, directory, "127.0.0.1:" + brokerPort);
+    LocalKafka kafka = new LocalKafka(server, directory, host + ":" + brokerPort);
     kafka.awaitReady();
     return kafka;
   }
