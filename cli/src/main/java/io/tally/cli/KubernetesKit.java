@@ -105,6 +105,9 @@ final class KubernetesKit {
     }
     Files.writeString(dir.resolve("configmaps.yaml"), configMaps);
     Files.writeString(
+        dir.resolve("namespace.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NAMESPACE + "\n" + labels());
+    Files.writeString(
         dir.resolve("kustomization.yaml"),
         "# Written by tally network init. Holds private keys: never commit it.\n"
             + "apiVersion: kustomize.config.k8s.io/v1beta1\n"
@@ -113,6 +116,7 @@ final class KubernetesKit {
             + NAMESPACE
             + "\n"
             + "resources:\n"
+            + "  - namespace.yaml\n"
             + "  - secrets.yaml\n"
             + "  - configmaps.yaml\n");
   }
