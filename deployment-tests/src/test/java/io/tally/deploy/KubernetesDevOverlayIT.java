@@ -7,7 +7,6 @@ import io.tally.devstack.Demo;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,26 +29,7 @@ class KubernetesDevOverlayIT {
   @Timeout(value = 12, unit = TimeUnit.MINUTES)
   void theDevOverlaysPodsStartFromTheirManifestsAndSettleADeliveryVersusPayment() throws Exception {
     Path kit = work.resolve("network");
-    Repository.ProcessResult init =
-        Repository.run(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                Repository.ROOT.resolve("cli/target/tally-exec.jar").toString(),
-                "network",
-                "init",
-                "--out",
-                kit.toString()),
-            work);
-    assertThat(init.exit()).as(init.err()).isZero();
-
-    List<HasMetadata> objects = new ArrayList<>(Manifests.parse(Repository.render("overlays/dev")));
-    Repository.ProcessResult secrets =
-        Repository.run(
-            List.of("kubectl", "kustomize", kit.resolve("kubernetes/network").toString()), work);
-    assertThat(secrets.exit()).as(secrets.err()).isZero();
-    objects.addAll(Manifests.parse(secrets.out()));
-
+    List<HasMetadata> objects = Repository.overlayWithNetworkKit("overlays/dev", work);
     List<Workload> pods = new KubernetesWorkloads(objects, work.resolve("volumes")).pods();
     assertThat(pods)
         .extracting(Workload::name)

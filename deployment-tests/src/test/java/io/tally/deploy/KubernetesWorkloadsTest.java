@@ -27,25 +27,7 @@ class KubernetesWorkloadsTest {
 
   @BeforeEach
   void renderTheDevOverlayWithANetworkKit() {
-    Path kit = work.resolve("network");
-    Repository.ProcessResult init =
-        Repository.run(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                Repository.ROOT.resolve("cli/target/tally-exec.jar").toString(),
-                "network",
-                "init",
-                "--out",
-                kit.toString()),
-            work);
-    assertThat(init.exit()).as(init.err()).isZero();
-    objects = new ArrayList<>(Manifests.parse(Repository.render("overlays/dev")));
-    Repository.ProcessResult secrets =
-        Repository.run(
-            List.of("kubectl", "kustomize", kit.resolve("kubernetes/network").toString()), work);
-    assertThat(secrets.exit()).as(secrets.err()).isZero();
-    objects.addAll(Manifests.parse(secrets.out()));
+    objects = new ArrayList<>(Repository.overlayWithNetworkKit("overlays/dev", work));
   }
 
   private StatefulSet set(String name) {

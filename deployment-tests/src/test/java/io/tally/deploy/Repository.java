@@ -2,6 +2,7 @@ package io.tally.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,6 +80,32 @@ final class Repository {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted running " + command, e);
     }
+  }
+
+  /**
+   * {@code tally network init --out <work>/network} as the README runs it, then the rendered {@code
+   * overlay} with the kit's Secrets and ConfigMaps: what {@code kubectl apply} would send.
+   */
+  static List<HasMetadata> overlayWithNetworkKit(String overlay, Path work) {
+    Path kit = work.resolve("network");
+    ProcessResult init =
+        run(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ROOT.resolve("cli/target/tally-exec.jar").toString(),
+                "network",
+                "init",
+                "--out",
+                kit.toString()),
+            work);
+    assertThat(init.exit()).as(init.err()).isZero();
+    List<HasMetadata> objects = new ArrayList<>(Manifests.parse(render(overlay)));
+    ProcessResult secrets =
+        run(List.of("kubectl", "kustomize", kit.resolve("kubernetes/network").toString()), work);
+    assertThat(secrets.exit()).as(secrets.err()).isZero();
+    objects.addAll(Manifests.parse(secrets.out()));
+    return objects;
   }
 
   /**
