@@ -3,6 +3,8 @@ package io.tally.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.devstack.Demo;
+import io.tally.testing.HostileInput;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +36,18 @@ class DockerComposeIT {
         .contains("network-init", "kafka", "postgres", "gateway");
     try (LocalDeployment compose = new LocalDeployment(work, services)) {
       compose.start(services, System.out);
+      // Actuator on a port of its own, as containers run it: hostile requests get Problem
+      // Details there too, not Tomcat's or Boot's own error pages.
+      for (String service : List.of("gateway", "ledger", "validator-a", "identity")) {
+        new HostileInput()
+            .everyService("/actuator/health")
+            .pathParameter("GET", "/actuator/health/{}", null)
+            .queryParameter("/actuator/health", "x", false)
+            // As on the API's port: a name Actuator does not know is 404, a parameter ignored.
+            .except("over-long")
+            .except("control character")
+            .runAgainst(new InetSocketAddress(compose.address(service), 8081));
+      }
       Path network = volumes.resolve("tally-network");
       new Demo(
               network,

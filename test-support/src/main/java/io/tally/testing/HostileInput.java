@@ -1,5 +1,7 @@
 package io.tally.testing;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,13 +225,18 @@ public final class HostileInput {
    * every case whose status, content type or problem type differs from what it must be.
    */
   public void runAgainst(int port) {
+    runAgainst(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /** {@link #runAgainst(int)} for a service listening on {@code address}. */
+  public void runAgainst(InetSocketAddress address) {
     List<String> failures = new ArrayList<>();
     for (Case c : cases) {
       try {
         RawHttp.Answer answer =
             RawHttp.send(
                 null,
-                port,
+                address,
                 c.method(),
                 c.target(),
                 c.headers(),

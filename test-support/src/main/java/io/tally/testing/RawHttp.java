@@ -51,9 +51,27 @@ public final class RawHttp {
       String target,
       List<String> headers,
       byte @Nullable [] body) {
+    return send(
+        from,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+        method,
+        target,
+        headers,
+        body);
+  }
+
+  /** {@link #send} to {@code to}, another loopback address than 127.0.0.1 for instance. */
+  public static Answer send(
+      @Nullable InetAddress from,
+      InetSocketAddress to,
+      String method,
+      String target,
+      List<String> headers,
+      byte @Nullable [] body) {
+    String authority = to.getHostString() + ":" + to.getPort();
     StringBuilder head = new StringBuilder();
     head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-    head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+    head.append("Host: ").append(authority).append("\r\n");
     for (String header : headers) {
       head.append(header).append("\r\n");
     }
@@ -65,7 +83,7 @@ public final class RawHttp {
       if (from != null) {
         socket.bind(new InetSocketAddress(from, 0));
       }
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MS);
+      socket.connect(to, TIMEOUT_MS);
       socket.setSoTimeout(TIMEOUT_MS);
       OutputStream out = socket.getOutputStream();
       // ISO-8859-1 maps each char below 256 to one byte, so a test can write any byte it likes.
@@ -76,7 +94,7 @@ public final class RawHttp {
       out.flush();
       return parse(readAll(socket.getInputStream()));
     } catch (IOException e) {
-      throw new UncheckedIOException("no answer from 127.0.0.1:" + port, e);
+      throw new UncheckedIOException("no answer from " + authority, e);
     }
   }
 

@@ -34,6 +34,11 @@ public class ProblemWeb {
 
   @Bean
   FilterRegistrationBean<RequestSyntaxFilter> requestSyntaxFilter() {
+    return syntaxFilter();
+  }
+
+  /** The request syntax check, first of all filters, on every path. */
+  static FilterRegistrationBean<RequestSyntaxFilter> syntaxFilter() {
     FilterRegistrationBean<RequestSyntaxFilter> registration =
         new FilterRegistrationBean<>(new RequestSyntaxFilter());
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
@@ -47,6 +52,10 @@ public class ProblemWeb {
    */
   @Bean
   WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemReports() {
+    return reportsCustomizer();
+  }
+
+  static WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> reportsCustomizer() {
     return factory ->
         factory.addContextCustomizers(
             context -> {
