@@ -22,6 +22,20 @@ public record GovernanceChange(String id, String kind, byte[] payload) {
   /** Registers a participant with its first keys, and the settlement role. */
   public static GovernanceChange registerParticipant(
       String id, long notAfter, String participant, String name, List<VerificationKey> keys) {
+    return registerParticipant(id, notAfter, participant, name, keys, List.of("settlement"));
+  }
+
+  /**
+   * Registers a participant with its first keys and {@code roles} ({@code settlement}; {@code
+   * auditor} reads every account and the audit API).
+   */
+  public static GovernanceChange registerParticipant(
+      String id,
+      long notAfter,
+      String participant,
+      String name,
+      List<VerificationKey> keys,
+      List<String> roles) {
     return new GovernanceChange(
         id,
         "register-participant",
@@ -31,7 +45,7 @@ public record GovernanceChange(String id, String kind, byte[] payload) {
             notAfter,
             json -> {
               json.member("participant", participant).member("name", name);
-              Payloads.strings(json, "roles", List.of("settlement"));
+              Payloads.strings(json, "roles", roles);
               json.name("keys").beginArray();
               keys.forEach(key -> key.toJwk().writeTo(json));
               json.endArray();

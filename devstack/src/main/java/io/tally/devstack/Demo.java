@@ -42,6 +42,7 @@ public final class Demo {
   private final SigningKey admin1;
   private final SigningKey admin2;
   private final String administrators;
+  private final URI dashboard;
 
   Demo(Path dir, URI gateway, URI identity, PrintStream out) throws Exception {
     this(dir, gateway, identity, out, "admin-1", "admin-2");
@@ -58,6 +59,7 @@ public final class Demo {
     this.dir = dir;
     this.identity = identity;
     this.client = TallyClient.create(gateway, identity, Duration.ofSeconds(10));
+    this.dashboard = gateway.resolve("/dashboard/");
     this.genesis = Genesis.load(dir.resolve("network.json"));
     this.out = out;
     this.admin1 = Keys.read(dir.resolve("keys/" + firstAdmin + ".key"));
@@ -87,12 +89,23 @@ public final class Demo {
             "Bank B",
             List.of(bankB.verificationKey())),
         bankB);
+    SigningKey auditor = Keys.generate(dir.resolve("keys/auditor-1.key"));
+    govern(
+        GovernanceChange.registerParticipant(
+            "demo-register-auditor-1",
+            governanceNotAfter,
+            "auditor-1",
+            "Auditor 1",
+            List.of(auditor.verificationKey()),
+            List.of("auditor")),
+        auditor);
     govern(
         GovernanceChange.registerAsset("demo-asset-eur", governanceNotAfter, "EUR", 2, "bank-a"));
     govern(
         GovernanceChange.registerAsset("demo-asset-bond", governanceNotAfter, "BOND", 0, "bank-b"));
     awaitDirectory("/v1/participants/bank-a");
     awaitDirectory("/v1/participants/bank-b");
+    awaitDirectory("/v1/participants/auditor-1");
 
     out.println("demo: opening accounts and issuing funds");
     settleOrFail(open("a-issue", "bank-a", "EUR", Set.of("issuance")).sign(List.of(bankA)));
@@ -123,6 +136,17 @@ public final class Demo {
     SignedInstruction both = SignedInstruction.parse(byA.toBytes()).withSignature(bankB);
     settleOrFail(both);
 
+    // A payment beyond bank-a's balance: the network refuses it, and auditors see the code.
+    TallyClient.Status refused =
+        client.submitAndAwait(
+            Instruction.settle(
+                    "demo-overdraw-1",
+                    notAfter(),
+                    List.of(Leg.of("a-eur", "b-eur", "EUR", 900_000_000)))
+                .sign(List.of(bankA)),
+            STEP_TIMEOUT);
+    out.println("  demo-overdraw-1 " + refused.status() + " " + refused.code());
+
     byte[] receipt = client.receipt("demo-dvp-1", STEP_TIMEOUT);
     Path receiptFile = dir.resolve("demo-receipt.json");
     Files.write(receiptFile, receipt);
@@ -133,6 +157,14 @@ public final class Demo {
             + receiptFile
             + " --genesis "
             + dir.resolve("network.json"));
+    out.println(
+        "demo: the auditors' dashboard: "
+            + dashboard
+            + " (sign in as auditor-1 with "
+            + dir.resolve("keys/auditor-1.key")
+            + " and the genesis "
+            + dir.resolve("network.json")
+            + ")");
     out.println("devstack: demo done");
   }
 

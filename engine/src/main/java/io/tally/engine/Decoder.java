@@ -28,7 +28,7 @@ final class Decoder {
 
   static final Pattern INSTRUCTION_ID = Identifiers.INSTRUCTION_ID;
   static final Pattern ACCOUNT_ID = Identifiers.ACCOUNT_ID;
-  static final Pattern ASSET_CODE = Pattern.compile("[A-Z0-9][A-Z0-9._-]{0,31}");
+  static final Pattern ASSET_CODE = Identifiers.ASSET_CODE;
   private static final Pattern AMOUNT = Pattern.compile("[1-9][0-9]{0,18}");
   private static final int NAME_CHARS_MAX = 200;
   private static final int ROLES_MAX = 8;

@@ -15,5 +15,8 @@ public final class Identifiers {
   /** Account ids: the same syntax as instruction ids. */
   public static final Pattern ACCOUNT_ID = INSTRUCTION_ID;
 
+  /** Asset codes: upper case, 1 to 32 characters. */
+  public static final Pattern ASSET_CODE = Pattern.compile("[A-Z0-9][A-Z0-9._-]{0,31}");
+
   private Identifiers() {}
 }

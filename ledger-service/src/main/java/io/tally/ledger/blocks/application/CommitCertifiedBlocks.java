@@ -5,6 +5,7 @@ import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
 import io.tally.engine.PreVerified;
 import io.tally.engine.Rules;
+import io.tally.ledger.blocks.domain.VoteArrivals;
 import io.tally.ledger.blocks.domain.VoteTally;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.BlockHeader;
@@ -12,6 +13,8 @@ import io.tally.protocol.block.FinalizedEvent;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.codec.Hash;
+import io.tally.protocol.envelope.Envelope;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.service.Backoff;
 import io.tally.service.LogReader;
@@ -20,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -146,6 +150,7 @@ public final class CommitCertifiedBlocks implements Runnable {
         new VoteTally(genesis.validators().threshold(), progress.height(), HEIGHTS_AHEAD_MAX);
     ArrayDeque<Pending> pending = new ArrayDeque<>();
     ArrayDeque<VoteReader.VoteRecord> parkedVotes = new ArrayDeque<>();
+    VoteArrivals arrivals = new VoteArrivals();
     List<LogRecord> open = new ArrayList<>();
     log.info(
         "ledger resumes at committed height {}, replaying the log from offset {} (engine at {})",
@@ -187,13 +192,13 @@ public final class CommitCertifiedBlocks implements Runnable {
             }
           }
         }
-        readVotes(voteReader, tally, parkedVotes, logReader.lag() == 0, engine.height());
+        readVotes(voteReader, tally, arrivals, parkedVotes, logReader.lag() == 0, engine.height());
         while (!pending.isEmpty()) {
           Pending head = pending.peek();
           BlockHeader header = head.block().header();
           Optional<QuorumCertificate> certificate = tally.certificate(header);
           if (certificate.isPresent()) {
-            commit(head, certificate.get(), tally, voteReader, committer);
+            commit(head, certificate.get(), tally, arrivals, voteReader, committer);
             pending.poll();
             committed = header.height();
             continue;
@@ -203,7 +208,8 @@ public final class CommitCertifiedBlocks implements Runnable {
             halt(header, conflict.get());
             return;
           }
-          status.waiting(tally.describe(header));
+          status.waiting(
+              tally.describe(header), header.height(), arrivals.voters(header), clock.millis());
           break;
         }
       }
@@ -224,6 +230,7 @@ public final class CommitCertifiedBlocks implements Runnable {
   private void readVotes(
       VoteReader reader,
       VoteTally tally,
+      VoteArrivals arrivals,
       ArrayDeque<VoteReader.VoteRecord> parked,
       boolean logCaughtUp,
       long computedHeight) {
@@ -246,9 +253,13 @@ public final class CommitCertifiedBlocks implements Runnable {
               height);
         } else if (tally.accepts(height)) {
           count(tally, record.offset(), opened.get());
+          arrivals.arrived(
+              vote.header(),
+              new VoteArrivals.Arrival(vote.validatorId(), record.offset(), record.timestamp()));
         } else {
           tally.late(vote.validatorId(), vote.header(), opened.get().vote()).ifPresent(this::keep);
         }
+        status.voted(vote.validatorId(), height, record.timestamp());
       }
       parked.poll();
     }
@@ -293,6 +304,7 @@ public final class CommitCertifiedBlocks implements Runnable {
       Pending pending,
       QuorumCertificate certificate,
       VoteTally tally,
+      VoteArrivals arrivals,
       VoteReader votes,
       OrderedWriter committer)
       throws InterruptedException {
@@ -306,6 +318,7 @@ public final class CommitCertifiedBlocks implements Runnable {
     }
     long height = block.header().height();
     tally.committed(height);
+    List<VoteArrivals.Arrival> voted = arrivals.committed(block.header());
     LedgerStore.CommittedBlock committed =
         new LedgerStore.CommittedBlock(
             settings.shard(),
@@ -316,8 +329,40 @@ public final class CommitCertifiedBlocks implements Runnable {
             pending.nextOffset(),
             tally.resumeOffset(votes.position()),
             pending.snapshot(),
-            FinalizedEvent.toBytes(block.header(), certificate));
-    committer.submit(() -> write(committed));
+            FinalizedEvent.toBytes(block.header(), certificate),
+            List.of(),
+            voted);
+    committer.submit(() -> write(withKinds(committed)));
+  }
+
+  /**
+   * The block with the envelope type of each record, for auditors' searches: parsed on the
+   * committer thread, off the loop. A record the network refused as unreadable has no type (null).
+   */
+  private LedgerStore.CommittedBlock withKinds(LedgerStore.CommittedBlock committed) {
+    List<@Nullable String> kinds = new ArrayList<>(committed.records().size());
+    Stream stream = Stream.log(committed.shard());
+    for (LogRecord record : committed.records()) {
+      String kind;
+      try {
+        kind = Envelope.parse(record.value(), genesis, stream).type().wireName();
+      } catch (VerificationException e) {
+        kind = null;
+      }
+      kinds.add(kind);
+    }
+    return new LedgerStore.CommittedBlock(
+        committed.shard(),
+        committed.block(),
+        committed.certificate(),
+        committed.signers(),
+        committed.records(),
+        committed.logNextOffset(),
+        committed.votesNextOffset(),
+        committed.snapshot(),
+        committed.finalizedEvent(),
+        Collections.unmodifiableList(kinds),
+        committed.votes());
   }
 
   /** On the committer thread: one certified block, one transaction. */

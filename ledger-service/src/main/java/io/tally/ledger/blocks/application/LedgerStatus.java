@@ -2,6 +2,9 @@ package io.tally.ledger.blocks.application;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** What the ledger is doing, for health and tests; written by the loop, read by anyone. */
@@ -17,6 +20,20 @@ public final class LedgerStatus {
   private volatile @Nullable String halted;
   private volatile @Nullable String lastError;
   private final List<String> alarms = new ArrayList<>();
+  private final Map<String, LastVote> lastVotes = new ConcurrentHashMap<>();
+  private volatile @Nullable Waiting waitingFor;
+
+  /** A validator's newest vote the ledger read: its height and the votes topic's timestamp. */
+  public record LastVote(long height, long timestamp) {}
+
+  /**
+   * The block the ledger waits votes for.
+   *
+   * @param height its height
+   * @param voters the validators that voted for the header this ledger computed there
+   * @param since when the ledger began waiting for it (its clock, milliseconds)
+   */
+  public record Waiting(long height, Set<String> voters, long since) {}
 
   public void started(long committed) {
     committedHeight = committed;
@@ -42,6 +59,10 @@ public final class LedgerStatus {
   public void committed(long height) {
     committedHeight = height;
     waiting = null;
+    Waiting current = waitingFor;
+    if (current != null && current.height() <= height) {
+      waitingFor = null;
+    }
   }
 
   public void computed(long height) {
@@ -52,9 +73,20 @@ public final class LedgerStatus {
     lag = records;
   }
 
-  /** Why the next block is not committed yet, or null. */
-  public void waiting(@Nullable String reason) {
+  /** Why the next block, at {@code height}, is not committed yet; {@code now} on its clock. */
+  public void waiting(String reason, long height, Set<String> voters, long now) {
     waiting = reason;
+    Waiting current = waitingFor;
+    long since = current != null && current.height() == height ? current.since() : now;
+    waitingFor = new Waiting(height, Set.copyOf(voters), since);
+  }
+
+  /** A validator's vote for {@code height} was read. */
+  public void voted(String validator, long height, long timestamp) {
+    lastVotes.merge(
+        validator,
+        new LastVote(height, timestamp),
+        (old, vote) -> vote.height() >= old.height() ? vote : old);
   }
 
   public synchronized void alarm(String alarm) {
@@ -82,6 +114,16 @@ public final class LedgerStatus {
 
   public @Nullable String waiting() {
     return waiting;
+  }
+
+  /** The block the ledger waits votes for, or null when it waits for none. */
+  public @Nullable Waiting waitingFor() {
+    return waitingFor;
+  }
+
+  /** Each validator's newest vote read since the ledger started, by validator id. */
+  public Map<String, LastVote> lastVotes() {
+    return Map.copyOf(lastVotes);
   }
 
   public @Nullable String halted() {

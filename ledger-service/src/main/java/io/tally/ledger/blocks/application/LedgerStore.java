@@ -2,6 +2,7 @@ package io.tally.ledger.blocks.application;
 
 import io.tally.engine.BlockResult;
 import io.tally.engine.LogRecord;
+import io.tally.ledger.blocks.domain.VoteArrivals;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Hash;
 import java.util.List;
@@ -29,6 +30,9 @@ public interface LedgerStore {
    *     bytes are finished when called), or null when none is due; stored after the block's
    *     transaction, possibly later (it is never needed for correctness)
    * @param finalizedEvent the outbox payload
+   * @param kinds the envelope type of each record ({@code instruction}, {@code governance}, {@code
+   *     cut}), in log order
+   * @param votes the votes for this header the ledger read, in arrival order
    */
   @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared
   record CommittedBlock(
@@ -40,7 +44,9 @@ public interface LedgerStore {
       long logNextOffset,
       long votesNextOffset,
       @Nullable Supplier<byte[]> snapshot,
-      byte[] finalizedEvent) {}
+      byte[] finalizedEvent,
+      List<@Nullable String> kinds,
+      List<VoteArrivals.Arrival> votes) {}
 
   /** Evidence of a Byzantine validator set or validator; kept for operators and auditors. */
   @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared

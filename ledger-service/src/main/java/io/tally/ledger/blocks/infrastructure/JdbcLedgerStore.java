@@ -6,10 +6,13 @@ import io.tally.engine.LogRecord;
 import io.tally.engine.Outcome;
 import io.tally.engine.Posting;
 import io.tally.ledger.blocks.application.LedgerStore;
+import io.tally.ledger.blocks.domain.VoteArrivals;
 import io.tally.protocol.block.BlockHeader;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.merkle.MerkleTree;
 import io.tally.service.NewestOnlyWriter;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -126,13 +129,27 @@ final class JdbcLedgerStore implements LedgerStore {
             record.value(),
             outcomeBytes,
             MerkleTree.leafHash(record.value()).toBytes(),
-            MerkleTree.leafHash(outcomeBytes).toBytes()
+            MerkleTree.leafHash(outcomeBytes).toBytes(),
+            committed.kinds().get(i)
           });
     }
     jdbc.batchUpdate(
         "INSERT INTO entry (log_offset, height, position, instruction_id, code, original_offset,"
-            + " record, outcome, entry_leaf, result_leaf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " record, outcome, entry_leaf, result_leaf, kind)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entries);
+    List<Object[]> votes = new ArrayList<>(committed.votes().size());
+    for (VoteArrivals.Arrival vote : committed.votes()) {
+      votes.add(
+          new Object[] {
+            height,
+            vote.validator(),
+            vote.offset(),
+            Timestamp.from(Instant.ofEpochMilli(vote.timestamp()))
+          });
+    }
+    jdbc.batchUpdate(
+        "INSERT INTO vote (height, validator, log_offset, arrived_at) VALUES (?, ?, ?, ?)", votes);
     List<Object[]> postings = new ArrayList<>(block.postings().size());
     for (Posting posting : block.postings()) {
       postings.add(

@@ -34,7 +34,10 @@ final class KafkaVoteReader implements VoteReader {
     List<VoteRecord> records = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout).records(partition)) {
       records.add(
-          new VoteRecord(record.offset(), record.value() == null ? new byte[0] : record.value()));
+          new VoteRecord(
+              record.offset(),
+              record.timestamp(),
+              record.value() == null ? new byte[0] : record.value()));
     }
     return records;
   }

@@ -2,18 +2,9 @@ package io.tally.ledger.blocks.web;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.tally.engine.Identifiers;
-import io.tally.ledger.blocks.infrastructure.persistence.BlockEntity;
-import io.tally.ledger.blocks.infrastructure.persistence.BlockJpaRepository;
-import io.tally.ledger.blocks.infrastructure.persistence.EntryEntity;
-import io.tally.ledger.blocks.infrastructure.persistence.EntryJpaRepository;
-import io.tally.protocol.codec.Base64Url;
-import io.tally.protocol.codec.Hash;
-import io.tally.protocol.merkle.MerkleTree;
 import io.tally.service.web.RequestParameters;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.domain.Limit;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -27,9 +18,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/v1/entries")
 class EntryController {
-
-  /** Every log record that carried the id is listed: the first accepted one is the settlement. */
-  private static final int ENTRIES_PER_ID_MAX = 20;
 
   /**
    * One entry. {@code record} is the log record exactly as signed (base64url); {@code outcome} is
@@ -54,61 +42,15 @@ class EntryController {
   /** All entries that carried one instruction id, in log order. */
   record EntriesResponse(String instructionId, List<EntryResponse> entries) {}
 
-  private final EntryJpaRepository entries;
-  private final BlockJpaRepository blocks;
+  private final EntryProofs proofs;
 
-  EntryController(EntryJpaRepository entries, BlockJpaRepository blocks) {
-    this.entries = entries;
-    this.blocks = blocks;
+  EntryController(EntryProofs proofs) {
+    this.proofs = proofs;
   }
 
   @GetMapping("/{instructionId}")
   EntriesResponse entries(@PathVariable String instructionId) {
     RequestParameters.id("instructionId", instructionId, Identifiers.INSTRUCTION_ID);
-    List<EntryResponse> found =
-        entries
-            .findByInstructionIdOrderByLogOffset(instructionId, Limit.of(ENTRIES_PER_ID_MAX))
-            .stream()
-            .map(this::withProofs)
-            .toList();
-    if (found.isEmpty()) {
-      throw new NotFoundException(
-          "no committed entry carries instruction id " + instructionId + " (yet)");
-    }
-    return new EntriesResponse(instructionId, found);
-  }
-
-  private EntryResponse withProofs(EntryEntity entry) {
-    BlockEntity block =
-        blocks
-            .findById(entry.height())
-            .orElseThrow(() -> new AssertionError("entry without its block " + entry.height()));
-    List<Hash> entryLeaves = hashes(entries.entryLeaves(entry.height()));
-    List<Hash> resultLeaves = hashes(entries.resultLeaves(entry.height()));
-    Proof proof =
-        new Proof(
-            entry.position(),
-            entryLeaves.size(),
-            hex(MerkleTree.inclusionProof(entryLeaves, entry.position())),
-            hex(MerkleTree.inclusionProof(resultLeaves, entry.position())));
-    return new EntryResponse(
-        entry.logOffset(),
-        entry.height(),
-        entry.position(),
-        entry.instructionId(),
-        entry.code(),
-        entry.originalOffset(),
-        Base64Url.encode(entry.record()),
-        new String(entry.outcome(), StandardCharsets.UTF_8),
-        proof,
-        BlockController.BlockResponse.of(block));
-  }
-
-  private static List<Hash> hashes(List<byte[]> leaves) {
-    return leaves.stream().map(Hash::of).toList();
-  }
-
-  private static List<String> hex(List<Hash> hashes) {
-    return hashes.stream().map(Hash::toHex).toList();
+    return proofs.entries(instructionId);
   }
 }

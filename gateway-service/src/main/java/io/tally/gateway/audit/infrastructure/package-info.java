@@ -1,0 +1,4 @@
+@NullMarked
+package io.tally.gateway.audit.infrastructure;
+
+import org.jspecify.annotations.NullMarked;

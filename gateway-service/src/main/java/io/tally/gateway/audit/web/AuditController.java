@@ -1,0 +1,151 @@
+package io.tally.gateway.audit.web;
+
+import io.tally.engine.Identifiers;
+import io.tally.gateway.accounts.application.AccessControl;
+import io.tally.gateway.audit.application.AuditReads;
+import io.tally.gateway.audit.application.LedgerAudit;
+import io.tally.service.web.InvalidRequest;
+import io.tally.service.web.RequestParameters;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The auditors' reads (docs/audit-api.md), for participants with the {@code auditor} role: each
+ * request's access token is checked ({@link AuditReads}), its parameters are checked against the
+ * names each list takes (an unknown one is 400, not ignored), and the ledger replica's answer is
+ * passed on.
+ */
+@RestController
+@RequestMapping("/v1/audit")
+class AuditController {
+
+  private static final int VALUE_CHARS_MAX = 64;
+  private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final Set<String> PAGE = Set.of("before", "limit", "format");
+  private static final Set<String> SEARCH =
+      Set.of(
+          "id",
+          "participant",
+          "account",
+          "asset",
+          "minAmount",
+          "maxAmount",
+          "from",
+          "to",
+          "code",
+          "kind",
+          "before",
+          "limit",
+          "format");
+
+  private final AuditReads reads;
+
+  AuditController(AuditReads reads) {
+    this.reads = reads;
+  }
+
+  @GetMapping("/entries")
+  ResponseEntity<byte[]> entries(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(authorization, "entries", query, SEARCH);
+  }
+
+  @GetMapping("/entries/{id}/trail")
+  ResponseEntity<byte[]> trail(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @PathVariable String id,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);
+    return read(authorization, "entries/" + id + "/trail", query, Set.of());
+  }
+
+  @GetMapping("/blocks")
+  ResponseEntity<byte[]> blocks(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(authorization, "blocks", query, PAGE);
+  }
+
+  @GetMapping("/blocks/{height}")
+  ResponseEntity<byte[]> block(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @PathVariable long height,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    RequestParameters.nonNegative("height", height);
+    return read(authorization, "blocks/" + height, query, Set.of());
+  }
+
+  @GetMapping("/validators")
+  ResponseEntity<byte[]> validators(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(authorization, "validators", query, Set.of("format"));
+  }
+
+  @GetMapping("/balance-sheet")
+  ResponseEntity<byte[]> balanceSheet(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(authorization, "balance-sheet", query, Set.of("format"));
+  }
+
+  @GetMapping("/governance")
+  ResponseEntity<byte[]> governance(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(authorization, "governance", query, PAGE);
+  }
+
+  @GetMapping("/series")
+  ResponseEntity<byte[]> series(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      @RequestParam Map<String, String> query)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(authorization, "series", query, Set.of("seconds", "format"));
+  }
+
+  private ResponseEntity<byte[]> read(
+      @Nullable String authorization, String path, Map<String, String> query, Set<String> names)
+      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    Map<String, String> checked = new LinkedHashMap<>();
+    for (Map.Entry<String, String> parameter : query.entrySet()) {
+      String name = parameter.getKey();
+      if (!names.contains(name)) {
+        throw new InvalidRequest(
+            "unknown parameter "
+                + (name.length() > VALUE_CHARS_MAX ? "" : name)
+                + "; this list"
+                + " takes "
+                + String.join(", ", new java.util.TreeSet<>(names)));
+      }
+      String value = parameter.getValue();
+      if (!value.isEmpty()) {
+        checked.put(name, RequestParameters.id(name, value, VALUE));
+      }
+    }
+    LedgerAudit.Answer answer = reads.read(Optional.ofNullable(authorization), path, checked);
+    return ResponseEntity.status(answer.status())
+        .contentType(MediaType.parseMediaType(answer.contentType()))
+        .body(answer.body());
+  }
+}
