@@ -89,6 +89,8 @@ public final class CertifiedReplica implements Runnable {
   private final AccountIndex accountIndex = new AccountIndex();
   private List<Outcome> pendingOutcomes = List.of();
   private volatile long certifiedHeight;
+  // The directory exactly as of certifiedHeight, for authentication while the next block waits.
+  private volatile @Nullable Directory certifiedDirectory;
   private volatile long certifiedOffset = -1;
   private volatile long computedHeight;
   private volatile long lag = -1;
@@ -171,6 +173,27 @@ public final class CertifiedReplica implements Runnable {
     synchronized (lock) {
       T value = read.get(); // the lock is re-entrant; a read waiting for a certificate releases it
       return new AsOf<>(value, certifiedHeight);
+    }
+  }
+
+  /** Every participant as of certified block {@code height}. */
+  private record Directory(long height, Map<String, ParticipantView> participants) {}
+
+  /**
+   * A participant as of the last certified block, without waiting: while the replica holds a
+   * computed block whose certificate has not come (finalization stalled), the directory kept when
+   * the last block was certified answers. For authentication, which must keep working exactly when
+   * auditors look at a stall; a key revoked in the waiting block is still valid, since that block
+   * is not final.
+   */
+  public Optional<ParticipantView> certifiedParticipant(String id) {
+    synchronized (lock) {
+      Directory directory = certifiedDirectory;
+      if (directory != null && directory.height() == certifiedHeight) {
+        return Optional.ofNullable(directory.participants().get(id));
+      }
+      awaitCertifiedState();
+      return engine.participant(id);
     }
   }
 
@@ -278,6 +301,19 @@ public final class CertifiedReplica implements Runnable {
         throw new NotCertified("interrupted while waiting for a certificate");
       }
     }
+  }
+
+  /** Under the lock, when a block is certified: the directory if the engine holds exactly it. */
+  private void keepDirectory() {
+    if (engine.height() != certifiedHeight || engine.openBlockApplied() > 0) {
+      certifiedDirectory = null;
+      return;
+    }
+    Map<String, ParticipantView> participants = new HashMap<>();
+    for (String id : engine.participantIds()) {
+      engine.participant(id).ifPresent(view -> participants.put(id, view));
+    }
+    certifiedDirectory = new Directory(certifiedHeight, Map.copyOf(participants));
   }
 
   /** The last log offset a certified block covers; -1 before the first block. */
@@ -534,6 +570,7 @@ public final class CertifiedReplica implements Runnable {
       synchronized (lock) {
         certifiedHeight = header.height();
         certifiedOffset = header.lastOffset();
+        keepDirectory();
         for (Outcome outcome : pendingOutcomes) {
           String id = outcome.instructionId();
           if (id != null && !outcome.isResubmission()) {

@@ -11,9 +11,7 @@ import io.tally.client.TallyException;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.receipt.Receipt;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,12 +25,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,21 +47,16 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemIT {
 
-  private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration LOAD = Duration.ofSeconds(30);
   private static final int LOAD_THREADS = 4;
 
   /** Submissions per second per thread: load, but within what 2 cores finalize meanwhile. */
   private static final int RATE_PER_THREAD = 25;
 
-  private static final Pattern STARTED =
-      Pattern.compile("\\s+started (\\S+) \\(pid (\\d+), port (\\d+)\\)");
-
-  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   private final JsonMapper json = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newHttpClient();
+  private DemoNetwork demo;
   private Path dir = Path.of("");
-  private Process devstack;
   private Genesis genesis;
   private URI gateway;
   private URI identity;
@@ -75,67 +64,19 @@ class SystemIT {
 
   @BeforeAll
   void startTheNetworkWithItsDemo() throws Exception {
-    dir = Files.createTempDirectory("tally-system-");
-    devstack =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.tally.devstack.Devstack",
-                "--dir",
-                dir.toString(),
-                "--demo")
-            .redirectErrorStream(true)
-            .start();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(devstack.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                  System.out.println("[devstack] " + line); // progress in the build output
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                // The process ended.
-              }
-            },
-            "devstack-output");
-    reader.setDaemon(true);
-    reader.start();
-    long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
-    while (!printed("devstack: demo done")) {
-      assertThat(printed("devstack: demo failed")).as("the demo failed: %s", lines).isFalse();
-      assertThat(devstack.isAlive()).as("devstack exited: %s", lines).isTrue();
-      assertThat(System.nanoTime())
-          .as("devstack not up with its demo in time")
-          .isLessThan(deadline);
-      Thread.sleep(250);
-    }
-    genesis = Genesis.load(dir.resolve("network.json"));
-    Properties env = new Properties();
-    for (String line : Files.readAllLines(dir.resolve("env"))) {
-      String[] pair = line.replace("export ", "").split("=", 2);
-      env.setProperty(pair[0], pair[1]);
-    }
-    gateway = URI.create(env.getProperty("TALLY_GATEWAY"));
-    identity = URI.create(env.getProperty("TALLY_IDENTITY"));
-    ledger = URI.create(env.getProperty("TALLY_LEDGER"));
+    demo = DemoNetwork.start("system");
+    dir = demo.dir;
+    genesis = demo.genesis;
+    gateway = demo.gateway;
+    identity = demo.identity;
+    ledger = demo.ledger;
   }
 
   @AfterAll
   void stopTheNetwork() throws Exception {
-    if (devstack == null) {
-      return;
+    if (demo != null) {
+      demo.close();
     }
-    List<ProcessHandle> services = devstack.descendants().toList();
-    devstack.destroy();
-    if (!devstack.waitFor(90, TimeUnit.SECONDS)) {
-      devstack.destroyForcibly();
-    }
-    services.forEach(ProcessHandle::destroyForcibly);
   }
 
   @Test
@@ -145,7 +86,7 @@ class SystemIT {
     byte[] bytes = Files.readAllBytes(receipt);
     assertThat(Receipt.parse(bytes).verify(genesis).code()).isEqualTo("ACCEPTED");
 
-    Cli valid = verifyReceipt(receipt);
+    DemoNetwork.Cli valid = verifyReceipt(receipt);
     assertThat(valid.exitCode()).as(valid.output()).isZero();
     assertThat(valid.output()).contains("VALID receipt for demo-dvp-1", "Irrevocable");
 
@@ -171,7 +112,7 @@ class SystemIT {
       changed[position] ^= 0x01;
       Path file = dir.resolve("changed-" + position + ".json");
       Files.write(file, changed);
-      Cli invalid = verifyReceipt(file);
+      DemoNetwork.Cli invalid = verifyReceipt(file);
       assertThat(invalid.exitCode()).as("byte %d: %s", position, invalid.output()).isEqualTo(1);
       assertThat(invalid.output()).contains("INVALID receipt");
     }
@@ -187,7 +128,7 @@ class SystemIT {
       assertThat(edited).isNotEqualTo(sentence);
       Path file = dir.resolve("edited-finality-" + edited.hashCode() + ".json");
       Files.writeString(file, text.replace(sentence, edited));
-      Cli invalid = verifyReceipt(file);
+      DemoNetwork.Cli invalid = verifyReceipt(file);
       assertThat(invalid.exitCode()).as(invalid.output()).isEqualTo(1);
       assertThat(invalid.output()).contains("INVALID receipt", "FINALITY_MISMATCH");
     }
@@ -199,7 +140,7 @@ class SystemIT {
     String keys = dir.resolve("keys").toString();
     String[] network = {"--gateway", gateway.toString(), "--identity", identity.toString()};
     Path dvp = dir.resolve("dvp-2.json");
-    Cli built =
+    DemoNetwork.Cli built =
         cli(
             "settle",
             "--id",
@@ -213,14 +154,14 @@ class SystemIT {
             "--out",
             dvp.toString());
     assertThat(built.exitCode()).as(built.output()).isZero();
-    Cli signed = cli("sign", dvp.toString(), "--key", keys + "/bank-b.key", "--json");
+    DemoNetwork.Cli signed = cli("sign", dvp.toString(), "--key", keys + "/bank-b.key", "--json");
     assertThat(signed.exitCode()).as(signed.output()).isZero();
     assertThat(signed.output()).contains("\"id\":\"cli-dvp-2\"");
-    Cli submitted = cli(concat(new String[] {"submit", dvp.toString()}, network));
+    DemoNetwork.Cli submitted = cli(concat(new String[] {"submit", dvp.toString()}, network));
     assertThat(submitted.exitCode()).as(submitted.output()).isZero();
     assertThat(submitted.output()).contains("cli-dvp-2 FINAL ACCEPTED");
 
-    Cli broke =
+    DemoNetwork.Cli broke =
         cli(
             concat(
                 new String[] {
@@ -229,7 +170,7 @@ class SystemIT {
                 network));
     assertThat(broke.exitCode()).as(broke.output()).isEqualTo(1);
     assertThat(broke.output()).contains("INSUFFICIENT_FUNDS");
-    Cli refused =
+    DemoNetwork.Cli refused =
         cli(
             concat(
                 new String[] {
@@ -273,22 +214,22 @@ class SystemIT {
             },
             new String[] {"cancel", "--reservation", "cli-r2", "--key", bankAKey},
             new String[] {"status", "cli-r1"})) {
-      Cli done = cli(concat(step, network));
+      DemoNetwork.Cli done = cli(concat(step, network));
       assertThat(done.exitCode()).as("%s: %s", step[0], done.output()).isZero();
       assertThat(done.output()).contains("FINAL ACCEPTED");
     }
     Path receipt = dir.resolve("cli-r1.json");
-    Cli fetched =
+    DemoNetwork.Cli fetched =
         cli(concat(new String[] {"receipt", "cli-r1", "--out", receipt.toString()}, network));
     assertThat(fetched.exitCode()).as(fetched.output()).isZero();
-    Cli verified = verifyReceipt(receipt);
+    DemoNetwork.Cli verified = verifyReceipt(receipt);
     assertThat(verified.exitCode()).as(verified.output()).isZero();
 
     // Governance from the CLI: a new participant with its own key, approved by two administrators.
     Path bankC = dir.resolve("keys/bank-c.key");
-    Cli keygen = cli("keygen", "--out", bankC.toString(), "--json");
+    DemoNetwork.Cli keygen = cli("keygen", "--out", bankC.toString(), "--json");
     assertThat(keygen.exitCode()).as(keygen.output()).isZero();
-    Cli proposed =
+    DemoNetwork.Cli proposed =
         cli(
             concat(
                 new String[] {
@@ -306,20 +247,20 @@ class SystemIT {
                 network));
     assertThat(proposed.exitCode()).as(proposed.output()).isZero();
     assertThat(proposed.output()).contains("cli-register-bank-c", "OPEN");
-    Cli first =
+    DemoNetwork.Cli first =
         cli(
             concat(
                 new String[] {"approve", "cli-register-bank-c", "--key", keys + "/admin-1.key"},
                 network));
     assertThat(first.exitCode()).as(first.output()).isZero();
-    Cli second =
+    DemoNetwork.Cli second =
         cli(
             concat(
                 new String[] {"approve", "cli-register-bank-c", "--key", keys + "/admin-2.key"},
                 network));
     assertThat(second.exitCode()).as(second.output()).isZero();
     assertThat(second.output()).contains("APPROVED");
-    Cli again =
+    DemoNetwork.Cli again =
         cli(
             concat(
                 new String[] {"approve", "cli-register-bank-c", "--key", keys + "/admin-2.key"},
@@ -334,12 +275,15 @@ class SystemIT {
       "--genesis",
       dir.resolve("network.json").toString()
     };
-    Cli accounts = cli(concat(concat(new String[] {"accounts", "--json"}, reader), network));
+    DemoNetwork.Cli accounts =
+        cli(concat(concat(new String[] {"accounts", "--json"}, reader), network));
     assertThat(accounts.exitCode()).as(accounts.output()).isZero();
     assertThat(accounts.output()).contains("\"a-eur\"", "\"a-bond\"").doesNotContain("\"b-eur\"");
-    Cli others = cli(concat(concat(new String[] {"accounts", "b-eur"}, reader), network));
+    DemoNetwork.Cli others =
+        cli(concat(concat(new String[] {"accounts", "b-eur"}, reader), network));
     assertThat(others.exitCode()).as(others.output()).isEqualTo(3);
-    Cli history = cli(concat(concat(new String[] {"history", "a-bond"}, reader), network));
+    DemoNetwork.Cli history =
+        cli(concat(concat(new String[] {"history", "a-bond"}, reader), network));
     assertThat(history.exitCode()).as(history.output()).isZero();
     assertThat(history.output()).contains("cli-dvp-2");
   }
@@ -546,29 +490,15 @@ class SystemIT {
   // ------------------------------------------------------------------ helpers
 
   private boolean printed(String text) {
-    synchronized (lines) {
-      return lines.stream().anyMatch(line -> line.contains(text));
-    }
-  }
-
-  private Matcher started(String service) {
-    synchronized (lines) {
-      for (String line : lines) {
-        Matcher matcher = STARTED.matcher(line);
-        if (matcher.matches() && matcher.group(1).equals(service)) {
-          return matcher;
-        }
-      }
-    }
-    throw new AssertionError(service + " was not started");
+    return demo.printed(text);
   }
 
   private long pid(String service) {
-    return Long.parseLong(started(service).group(2));
+    return demo.pid(service);
   }
 
   private int port(String service) {
-    return Integer.parseInt(started(service).group(3));
+    return demo.port(service);
   }
 
   private long balance(String account) throws Exception {
@@ -596,26 +526,11 @@ class SystemIT {
     return json.readTree(response.body());
   }
 
-  /** What a CLI run printed (stdout and stderr) and its exit code. */
-  record Cli(int exitCode, String output) {}
-
-  /** {@code tally verify-receipt FILE --genesis network.json} of the run directory. */
-  private Cli verifyReceipt(Path file) throws Exception {
-    return cli(
-        "verify-receipt", file.toString(), "--genesis", dir.resolve("network.json").toString());
+  private DemoNetwork.Cli verifyReceipt(Path file) throws Exception {
+    return demo.verifyReceipt(file);
   }
 
-  private Cli cli(String... args) throws Exception {
-    Path jar = Path.of(System.getProperty("tally.cli.jar", "../cli/target/tally-exec.jar"));
-    assertThat(jar).as("build the CLI first: mvn install -pl cli").exists();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(jar.toString());
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Cli(process.exitValue(), output);
+  private DemoNetwork.Cli cli(String... args) throws Exception {
+    return demo.cli(args);
   }
 }

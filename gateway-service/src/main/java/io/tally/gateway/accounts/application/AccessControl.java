@@ -80,14 +80,14 @@ public final class AccessControl {
     purgeExpired(now);
     boolean auditor =
         directory
-            .participant(token.participant())
+            .certifiedParticipant(token.participant())
             .map(p -> p.roles().contains(AUDITOR))
             .orElse(false);
     return new Caller(token.participant(), auditor);
   }
 
   private KeyResolver currentKeys(String participant) {
-    Optional<ParticipantView> view = directory.participant(participant);
+    Optional<ParticipantView> view = directory.certifiedParticipant(participant);
     return kid ->
         view.flatMap(p -> p.currentKeys().stream().filter(k -> k.keyId().equals(kid)).findFirst())
             .map(VerificationKey.class::cast);
