@@ -14,6 +14,19 @@ CREATE TABLE vote (
     PRIMARY KEY (height, validator)
 );
 
+-- How many entries of each kind ended with each code, per block: the chain's list and the commit
+-- series read these few rows instead of every entry. Written in the block's transaction; filled
+-- here for the blocks committed before.
+CREATE TABLE block_outcome (
+    height BIGINT NOT NULL REFERENCES block (height),
+    kind   TEXT,
+    code   TEXT NOT NULL,
+    count  INTEGER NOT NULL CHECK (count > 0)
+);
+CREATE INDEX block_outcome_height ON block_outcome (height);
+INSERT INTO block_outcome (height, kind, code, count)
+    SELECT height, kind, code, count(*) FROM entry GROUP BY height, kind, code;
+
 -- Searches: newest first by log offset within each filter.
 CREATE INDEX entry_code ON entry (code, log_offset);
 CREATE INDEX entry_kind ON entry (kind, log_offset);

@@ -1123,6 +1123,12 @@ class GatewayIT {
         .queryParameter("/v1/accounts", "limit", true)
         .queryParameter("/v1/accounts/a-eur/postings", "after", true)
         .queryParameter("/v1/accounts/a-eur/postings", "limit", true)
+        // The audit API checks every parameter before the token: hostile values are 400 here.
+        .pathParameter("GET", "/v1/audit/entries/{}/trail", null)
+        .pathParameter("GET", "/v1/audit/blocks/{}", null)
+        .queryParameter("/v1/audit/entries", "participant", false)
+        .queryParameter("/v1/audit/entries", "minAmount", false)
+        .queryParameter("/v1/audit/blocks", "before", false)
         .unsupportedMediaType("/v1/instructions")
         .unsupportedMediaType("/v1/instructions/batch")
         .unreadableBody("/v1/instructions/batch")
@@ -1152,6 +1158,13 @@ class GatewayIT {
         .queryParameter("/v1/accounts", "limit", true)
         .queryParameter("/v1/accounts/a-eur/postings", "after", true)
         .queryParameter("/v1/accounts/a-eur/postings", "limit", true)
+        .pathParameter("GET", "/v1/audit/entries/{}/trail", null)
+        .pathParameter("GET", "/v1/audit/blocks/{}", null)
+        .queryParameter("/v1/audit/entries", "participant", false)
+        .queryParameter("/v1/audit/entries", "minAmount", true)
+        .queryParameter("/v1/audit/entries", "limit", true)
+        .queryParameter("/v1/audit/blocks", "before", true)
+        .queryParameter("/v1/audit/series", "seconds", true)
         .add(
             new HostileInput.Case(
                 "POST to a read", "POST", "/v1/accounts", List.of(), "", 405, "method-not-allowed"))

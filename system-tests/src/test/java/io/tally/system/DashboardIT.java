@@ -165,6 +165,7 @@ class DashboardIT {
     assertThat(steps).hasSize(9);
     assertThat(steps)
         .allSatisfy(step -> assertThat(step.getAttribute("data-ok")).isEqualTo("true"));
+    scrollTo(browser.findElement(By.id("verify-steps")));
     screenshot("trail");
 
     DemoNetwork.Cli cli = demo.verifyReceipt(demo.dir.resolve("demo-receipt.json"), "--json");
@@ -216,6 +217,7 @@ class DashboardIT {
       assertThat(browser.findElements(By.cssSelector("#verify-steps li[data-ok='false']")))
           .hasSize(1);
       if (part.getKey().equals("certificate")) {
+        scrollTo(red);
         screenshot("verify-invalid");
       }
     }
@@ -254,6 +256,30 @@ class DashboardIT {
     open("#/search?participant=bank-a", "search");
     screenshot("search-tablet");
     browser.manage().window().setSize(new Dimension(1280, 900));
+  }
+
+  @Test
+  @Order(5)
+  void everyFormFieldHasALabelAndTheKeyboardReachesTheViewsFromTheSkipLink() {
+    for (String[] view :
+        new String[][] {{"#/search", "search"}, {"#/verify", "verify"}, {"#/sign-in", "sign-in"}}) {
+      open(view[0], view[1]);
+      for (WebElement field : browser.findElements(By.cssSelector("main input, main select"))) {
+        String id = field.getAttribute("id");
+        boolean labelled =
+            !browser.findElements(By.cssSelector("label[for='" + id + "']")).isEmpty()
+                || field.getAttribute("aria-label") != null;
+        assertThat(labelled).as("%s: field %s has a label", view[1], id).isTrue();
+      }
+    }
+    open("#/blocks", "blocks");
+    ((JavascriptExecutor) browser).executeScript("document.activeElement.blur()");
+    new org.openqa.selenium.interactions.Actions(browser)
+        .sendKeys(org.openqa.selenium.Keys.TAB)
+        .perform();
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("skip-link");
+    browser.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("view");
   }
 
   @Test
@@ -366,6 +392,10 @@ class DashboardIT {
     return browser.findElements(By.cssSelector(selector)).stream()
         .map(row -> row.getAttribute(attribute))
         .toList();
+  }
+
+  private void scrollTo(WebElement element) {
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", element);
   }
 
   private void screenshot(String name) throws IOException {

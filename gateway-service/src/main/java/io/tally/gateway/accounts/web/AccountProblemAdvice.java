@@ -1,7 +1,5 @@
 package io.tally.gateway.accounts.web;
 
-import io.tally.gateway.accounts.application.AccessControl;
-import io.tally.service.CertifiedReplica;
 import io.tally.service.web.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -11,20 +9,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Problem Details for the reads: 401 (with a Bearer challenge), 403, 404, 503; a malformed
- * parameter is service-support's {@code InvalidRequest} (400 {@code malformed}).
+ * Problem Details for the account reads: 403, 404, 503 {@code history-unavailable}; 401 and {@code
+ * not-certified} are {@link ReadProblemAdvice}'s; a malformed parameter is service-support's {@code
+ * InvalidRequest} (400 {@code malformed}).
  */
 @RestControllerAdvice(assignableTypes = {AccountController.class, FinalityEvents.class})
 class AccountProblemAdvice {
-
-  @ExceptionHandler
-  ResponseEntity<ProblemDetail> unauthenticated(AccessControl.Unauthenticated e) {
-    return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-        .body(
-            Problems.of(
-                HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", String.valueOf(e.getMessage())));
-  }
 
   @ExceptionHandler
   ProblemDetail forbidden(AccountController.Forbidden e) {
@@ -34,15 +24,6 @@ class AccountProblemAdvice {
   @ExceptionHandler
   ProblemDetail notVisible(AccountController.NotVisible e) {
     return Problems.of(HttpStatus.NOT_FOUND, "UNKNOWN_ACCOUNT", String.valueOf(e.getMessage()));
-  }
-
-  @ExceptionHandler
-  ResponseEntity<ProblemDetail> notCertified(CertifiedReplica.NotCertified e) {
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-        .header(HttpHeaders.RETRY_AFTER, "1")
-        .body(
-            Problems.of(
-                HttpStatus.SERVICE_UNAVAILABLE, "NOT_CERTIFIED", String.valueOf(e.getMessage())));
   }
 
   @ExceptionHandler

@@ -299,7 +299,7 @@ public final class AuditReads {
     long high = blocks.stream().mapToLong(BlockRow::height).max().orElseThrow();
     Map<Long, Map<String, Long>> codes = new TreeMap<>();
     jdbc.query(
-        "SELECT height, code, count(*) FROM entry WHERE height BETWEEN ? AND ?"
+        "SELECT height, code, sum(count) FROM block_outcome WHERE height BETWEEN ? AND ?"
             + " GROUP BY height, code",
         rs -> {
           codes
@@ -397,51 +397,63 @@ public final class AuditReads {
 
   /**
    * Per second of commit time over the last {@code seconds}: accepted instructions, rejections by
-   * code, and the p50 and p99 of commit time minus log time over the entries committed then.
+   * code, and the p50 and p99 of commit time minus log time over the instructions committed then,
+   * from the per-block counts ({@code block_outcome}): a row per block and code, not per entry.
    */
   public List<Second> series(int seconds) {
-    Map<Long, Long> settlements = new TreeMap<>();
-    Map<Long, Map<String, Long>> rejections = new TreeMap<>();
+    Map<Long, List<BlockCount>> bySecond = new TreeMap<>();
     jdbc.query(
-        "SELECT floor(extract(epoch FROM b.committed_at))::bigint AS at, e.code, count(*)"
-            + " FROM entry e JOIN block b ON b.height = e.height"
-            + " WHERE b.committed_at >= now() - make_interval(secs => ?) AND e.kind = 'instruction'"
-            + " GROUP BY at, e.code",
+        "SELECT floor(extract(epoch FROM b.committed_at))::bigint,"
+            + " (extract(epoch FROM b.committed_at) * 1000)::bigint - b.log_time, o.code, o.count"
+            + " FROM block b JOIN block_outcome o ON o.height = b.height AND o.kind = 'instruction'"
+            + " WHERE b.committed_at >= now() - make_interval(secs => ?)",
         rs -> {
-          long at = rs.getLong(1);
-          String code = rs.getString(2);
-          settlements.merge(at, "ACCEPTED".equals(code) ? rs.getLong(3) : 0L, Long::sum);
-          if (!"ACCEPTED".equals(code)) {
-            rejections.computeIfAbsent(at, s -> new TreeMap<>()).put(code, rs.getLong(3));
-          }
+          bySecond
+              .computeIfAbsent(rs.getLong(1), s -> new ArrayList<>())
+              .add(new BlockCount(Math.max(0, rs.getLong(2)), rs.getString(3), rs.getLong(4)));
         },
         seconds);
-    Map<Long, long[]> latency = new TreeMap<>();
-    jdbc.query(
-        "SELECT floor(extract(epoch FROM b.committed_at))::bigint AS at,"
-            + " percentile_disc(0.5) WITHIN GROUP (ORDER BY"
-            + " (extract(epoch FROM b.committed_at) * 1000)::bigint - b.log_time),"
-            + " percentile_disc(0.99) WITHIN GROUP (ORDER BY"
-            + " (extract(epoch FROM b.committed_at) * 1000)::bigint - b.log_time)"
-            + " FROM entry e JOIN block b ON b.height = e.height"
-            + " WHERE b.committed_at >= now() - make_interval(secs => ?) AND e.kind = 'instruction'"
-            + " GROUP BY at",
-        rs -> {
-          latency.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)});
-        },
-        seconds);
-    List<Second> series = new ArrayList<>();
-    for (Map.Entry<Long, Long> second : settlements.entrySet()) {
-      long[] p = latency.get(second.getKey());
+    List<Second> series = new ArrayList<>(bySecond.size());
+    for (Map.Entry<Long, List<BlockCount>> second : bySecond.entrySet()) {
+      long settlements = 0;
+      Map<String, Long> rejections = new TreeMap<>();
+      List<BlockCount> blocks = new ArrayList<>(second.getValue());
+      for (BlockCount block : blocks) {
+        if ("ACCEPTED".equals(block.code())) {
+          settlements += block.count();
+        } else {
+          rejections.merge(block.code(), block.count(), Long::sum);
+        }
+      }
+      // Every instruction of a block waited as long as its block: percentiles weighted by count.
+      blocks.sort(java.util.Comparator.comparingLong(BlockCount::latency));
+      long total = blocks.stream().mapToLong(BlockCount::count).sum();
       series.add(
           new Second(
               second.getKey(),
-              second.getValue(),
-              Map.copyOf(rejections.getOrDefault(second.getKey(), Map.of())),
-              p == null ? null : Math.max(0, p[0]),
-              p == null ? null : Math.max(0, p[1])));
+              settlements,
+              Map.copyOf(rejections),
+              weightedPercentile(blocks, total, 0.50),
+              weightedPercentile(blocks, total, 0.99)));
     }
     return series;
+  }
+
+  /** Instructions of one outcome code in one block, and how long the block took to commit. */
+  private record BlockCount(long latency, String code, long count) {}
+
+  /** The latency below which a share {@code p} of the {@code total} instructions committed. */
+  private static @Nullable Long weightedPercentile(
+      List<BlockCount> byLatency, long total, double p) {
+    long rank = (long) Math.ceil(p * total);
+    long seen = 0;
+    for (BlockCount block : byLatency) {
+      seen += block.count();
+      if (seen >= rank) {
+        return block.latency();
+      }
+    }
+    return null;
   }
 
   private static Instant instant(@Nullable Timestamp timestamp) {

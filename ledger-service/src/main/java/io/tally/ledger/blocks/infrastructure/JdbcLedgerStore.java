@@ -14,7 +14,10 @@ import io.tally.service.NewestOnlyWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -138,6 +141,16 @@ final class JdbcLedgerStore implements LedgerStore {
             + " record, outcome, entry_leaf, result_leaf, kind)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entries);
+    Map<List<String>, Integer> outcomes = new LinkedHashMap<>();
+    for (int i = 0; i < block.outcomes().size(); i++) {
+      String kind = committed.kinds().get(i);
+      outcomes.merge(Arrays.asList(kind, block.outcomes().get(i).code().name()), 1, Integer::sum);
+    }
+    List<Object[]> counts = new ArrayList<>(outcomes.size());
+    outcomes.forEach(
+        (key, count) -> counts.add(new Object[] {height, key.get(0), key.get(1), count}));
+    jdbc.batchUpdate(
+        "INSERT INTO block_outcome (height, kind, code, count) VALUES (?, ?, ?, ?)", counts);
     List<Object[]> votes = new ArrayList<>(committed.votes().size());
     for (VoteArrivals.Arrival vote : committed.votes()) {
       votes.add(
