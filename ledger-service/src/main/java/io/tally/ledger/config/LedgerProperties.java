@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     beyond it, which bounds memory when votes lag
  * @param sendTimeout how long a finality event may wait for the broker's acknowledgement
  * @param retryBackoffMax the cap of the backoff after a failure
+ * @param clockDriftMax the largest difference between log time and this machine's clock, once
+ *     caught up, that raises no alarm
  */
 @ConfigurationProperties("tally.ledger")
 public record LedgerProperties(
@@ -34,4 +36,5 @@ public record LedgerProperties(
     int snapshotEveryBlocks,
     int pendingBlocksMax,
     Duration sendTimeout,
-    Duration retryBackoffMax) {}
+    Duration retryBackoffMax,
+    Duration clockDriftMax) {}

@@ -9,7 +9,7 @@ public interface LedgerAudit {
    * The ledger's answer, as it gave it.
    *
    * @param status the HTTP status (200, or 400 and 404 with Problem Details)
-   * @param contentType its media type
+   * @param contentType its media type (checked to parse)
    * @param body its bytes
    */
   @SuppressWarnings("ArrayRecordComponent") // bytes handed over once, never compared or shared

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 
 /**
  * The ledger's audit API over HTTP. Its answers are passed on as they are, bounded in size: a page
@@ -66,6 +68,11 @@ public final class HttpLedgerAudit implements LedgerAudit {
             "the ledger answered " + status + " for " + path, new IOException("HTTP " + status));
       }
       String type = response.headers().firstValue("Content-Type").orElse("application/json");
+      try {
+        MediaType.parseMediaType(type);
+      } catch (InvalidMediaTypeException e) {
+        throw new Unavailable("the ledger answered an unreadable content type", e);
+      }
       return new Answer(status, type, bytes);
     } catch (IOException e) {
       throw new Unavailable("the ledger's answer broke off", e);

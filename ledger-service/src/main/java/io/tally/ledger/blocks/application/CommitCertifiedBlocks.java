@@ -17,6 +17,7 @@ import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.service.Backoff;
+import io.tally.service.LogClockMonitor;
 import io.tally.service.LogReader;
 import io.tally.service.ParallelPreVerifier;
 import java.time.Clock;
@@ -55,18 +56,23 @@ public final class CommitCertifiedBlocks implements Runnable {
   private static final int COMMITS_QUEUED_MAX = 8;
   private static final Duration COMMITTER_DRAIN_MAX = Duration.ofSeconds(30);
 
+  /** A broker clock that stays wrong raises one alarm a minute, not one a record. */
+  private static final long CLOCK_ALARM_EVERY_MS = 60_000;
+
   /**
    * Settings of the loop.
    *
    * @param snapshotPhase snapshots are taken at heights {@code h} where {@code (h + snapshotPhase)
    *     % snapshotEveryBlocks == 0}, apart from the validators' own snapshot heights
+   * @param clockDriftMax log time further from this machine's clock, once caught up, is an alarm
    */
   public record Settings(
       int shard,
       int snapshotEveryBlocks,
       int snapshotPhase,
       int pendingBlocksMax,
-      Duration retryBackoffMax) {}
+      Duration retryBackoffMax,
+      Duration clockDriftMax) {}
 
   /** A block computed here, waiting for its certificate. */
   private record Pending(
@@ -151,6 +157,11 @@ public final class CommitCertifiedBlocks implements Runnable {
     ArrayDeque<Pending> pending = new ArrayDeque<>();
     ArrayDeque<VoteReader.VoteRecord> parkedVotes = new ArrayDeque<>();
     VoteArrivals arrivals = new VoteArrivals();
+    LogClockMonitor clockMonitor = new LogClockMonitor(settings.clockDriftMax());
+    long clockAlarmAt = -CLOCK_ALARM_EVERY_MS;
+    // A record's log time is comparable with the clock only if it arrived while this ledger was
+    // already at the end of the log (as the validators judge it).
+    boolean atEnd = false;
     List<LogRecord> open = new ArrayList<>();
     log.info(
         "ledger resumes at committed height {}, replaying the log from offset {} (engine at {})",
@@ -170,8 +181,17 @@ public final class CommitCertifiedBlocks implements Runnable {
         if (pending.size() < settings.pendingBlocksMax()) {
           List<LogRecord> batch = logReader.poll(POLL);
           status.lag(logReader.lag());
+          boolean fresh = atEnd;
+          atEnd = logReader.lag() == 0;
           List<PreVerified> verified = verifiers.preVerify(engine, batch);
           for (int i = 0; i < batch.size(); i++) {
+            Optional<String> clockAlarm =
+                clockMonitor.check(batch.get(i).logTime(), clock.millis(), fresh);
+            if (clockAlarm.isPresent() && clock.millis() - clockAlarmAt >= CLOCK_ALARM_EVERY_MS) {
+              clockAlarmAt = clock.millis();
+              log.warn("alarm: {}", clockAlarm.get());
+              status.alarm("clock: " + clockAlarm.get());
+            }
             open.add(batch.get(i));
             Optional<BlockResult> closed = engine.offer(verified.get(i));
             if (closed.isPresent()) {

@@ -130,7 +130,8 @@ class LedgerConfiguration {
                         * properties.snapshotEveryBlocks()
                         / (genesis.validators().members().size() + 1)),
                 properties.pendingBlocksMax(),
-                properties.retryBackoffMax()),
+                properties.retryBackoffMax(),
+                properties.clockDriftMax()),
             status,
             new MicrometerCommitObserver(registry),
             clock);

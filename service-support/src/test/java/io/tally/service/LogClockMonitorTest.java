@@ -1,4 +1,4 @@
-package io.tally.validator.voting.domain;
+package io.tally.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

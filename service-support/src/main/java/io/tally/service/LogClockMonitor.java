@@ -1,4 +1,4 @@
-package io.tally.validator.voting.domain;
+package io.tally.service;
 
 import java.time.Duration;
 import java.util.Optional;
