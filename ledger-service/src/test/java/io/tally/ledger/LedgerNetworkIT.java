@@ -528,6 +528,41 @@ class LedgerNetworkIT {
       assertThat(envelope.type()).isEqualTo(EnvelopeType.FINALIZED);
       assertThat(envelope.producer()).isIn("ledger-1", "ledger-2");
     }
+
+    // What auditors read (migration V2), written in each block's transaction: every committed
+    // block holds the votes of at least q distinct validators, its certificate's signers among
+    // them; every entry has its envelope type; the per-block outcome counts add up to the block.
+    long head = ledgerStatus().committedHeight();
+    assertThat(
+            count(
+                ledgerDatabase,
+                "SELECT count(*) FROM block b WHERE (SELECT count(DISTINCT validator) FROM vote v"
+                    + " WHERE v.height = b.height) < "
+                    + TestNetwork.GENESIS.validators().threshold()))
+        .isZero();
+    assertThat(
+            count(
+                ledgerDatabase,
+                "SELECT count(*) FROM block b, unnest(string_to_array(b.signers, ',')) s"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM vote v WHERE v.height = b.height"
+                    + " AND v.validator = s)"))
+        .isZero();
+    // Only a record the network refused as unreadable has no type.
+    assertThat(
+            count(
+                ledgerDatabase,
+                "SELECT count(*) FROM entry WHERE kind IS NULL AND code = 'ACCEPTED'"))
+        .isZero();
+    assertThat(count(ledgerDatabase, "SELECT count(*) FROM entry WHERE kind = 'governance'"))
+        .isPositive();
+    assertThat(
+            count(
+                ledgerDatabase,
+                "SELECT count(*) FROM block b WHERE b.entry_count <> (SELECT sum(count) FROM"
+                    + " block_outcome o WHERE o.height = b.height)"))
+        .isZero();
+    assertThat(count(ledgerDatabase, "SELECT count(DISTINCT height) FROM vote"))
+        .isGreaterThanOrEqualTo(head);
   }
 
   static long finalityEventsBy(String producer) {
