@@ -97,6 +97,8 @@ public final class AuditReadsLoad {
         ledger.close();
       }
     }
+    // Like the other load programs: the broker's and the ledger's client threads end with the JVM.
+    System.exit(0);
   }
 
   private static ConfigurableApplicationContext startLedger(LocalKafka kafka, String database)
