@@ -18,6 +18,7 @@ import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.protocol.token.AccessToken;
 import io.tally.service.ParallelPreVerifier;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
@@ -40,6 +41,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -75,14 +81,20 @@ public final class AuditReadsLoad {
     int requests = intArgument(args, "--requests", 100);
     try (LocalKafka kafka = LocalKafka.start();
         LocalPostgres postgres = LocalPostgres.start()) {
+      // The first block is also written to the log (its records then carry the broker's append
+      // time), so that a gateway's replica computes and certifies it: it registers the auditor.
       kafka.createTopic("tally.log", 1, Map.of("message.timestamp.type", "LogAppendTime"));
       kafka.createTopic("tally.votes", 1, Map.of());
       kafka.createTopic("tally.finalized", 1, Map.of());
       String database = postgres.createDatabase("bench_audit");
-      ConfigurableApplicationContext ledger = startLedger(kafka, database);
+      Path dir = Files.createTempDirectory("tally-audit-bench-");
+      Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+      ConfigurableApplicationContext ledger = startLedger(kafka, database, dir);
+      ConfigurableApplicationContext gateway = null;
       try {
         long start = System.nanoTime();
-        long committed = load(database, settlements, blockSize);
+        Loaded loaded = load(kafka, database, settlements, blockSize);
+        long committed = loaded.entries();
         System.out.printf(
             Locale.ROOT,
             "loaded %,d entries through the ledger's commit path in %.0f s%n",
@@ -92,8 +104,20 @@ public final class AuditReadsLoad {
         URI base =
             URI.create(
                 "http://127.0.0.1:" + ledger.getEnvironment().getProperty("local.server.port"));
-        measure(base, settlements, requests);
+        gateway = startGateway(kafka, dir, base);
+        URI gatewayBase =
+            URI.create(
+                "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
+        awaitAuditor(gatewayBase);
+        System.out.println("at the ledger's internal audit API:");
+        measure(base, false, loaded.firstLogTime(), settlements, requests);
+        System.out.println(
+            "through the gateway, as the dashboard asks (a fresh auditor token per request):");
+        measure(gatewayBase, true, loaded.firstLogTime(), settlements, requests);
       } finally {
+        if (gateway != null) {
+          gateway.close();
+        }
         ledger.close();
       }
     }
@@ -101,10 +125,8 @@ public final class AuditReadsLoad {
     System.exit(0);
   }
 
-  private static ConfigurableApplicationContext startLedger(LocalKafka kafka, String database)
-      throws Exception {
-    Path dir = Files.createTempDirectory("tally-audit-bench-");
-    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+  private static ConfigurableApplicationContext startLedger(
+      LocalKafka kafka, String database, Path dir) throws Exception {
     PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
     Map<String, String> properties = new HashMap<>();
     properties.put("spring.datasource.url", database);
@@ -121,11 +143,80 @@ public final class AuditReadsLoad {
             .toArray(String[]::new));
   }
 
+  /** A gateway in front of the ledger; its replica follows the log's first block. */
+  private static ConfigurableApplicationContext startGateway(LocalKafka kafka, Path dir, URI ledger)
+      throws Exception {
+    PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
+    Map<String, String> properties = new HashMap<>();
+    properties.put("tally.gateway.genesis-file", dir.resolve("network.json").toString());
+    properties.put("tally.gateway.instance-id", "gateway-1");
+    properties.put("tally.gateway.instance-key-file", dir.resolve("gateway.key").toString());
+    properties.put("tally.gateway.ledger-url", ledger.toString());
+    properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    properties.put("server.port", "0");
+    properties.put("spring.main.banner-mode", "off");
+    return io.tally.gateway.GatewayServiceApplication.builder()
+        .run(
+            properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new));
+  }
+
+  /** Waits until the gateway's replica certified the block that registers the auditor. */
+  private static void awaitAuditor(URI gateway) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(gateway.resolve("/v1/audit/validators"))
+                  .header("Authorization", "Bearer " + auditorToken())
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the gateway does not answer the auditor: "
+                + response.statusCode()
+                + " "
+                + response.body());
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static final SigningKey AUDITOR = TestNetwork.key("auditor-1");
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  private static String auditorToken() {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    return AccessToken.issue(
+        "auditor-1",
+        AccessToken.gatewayAudience(TestNetwork.GENESIS.network()),
+        System.currentTimeMillis() / 1000,
+        Duration.ofMinutes(1),
+        id,
+        AUDITOR);
+  }
+
   /**
    * Signs, executes and commits the world, {@value #ACCOUNTS_PER_BANK} EUR accounts per bank, then
    * {@code settlements} payments between them (about 1 % refused for insufficient funds).
    */
-  private static long load(String database, int settlements, int blockSize) throws Exception {
+  /** What the load committed: entries, and the log time of its first block. */
+  private record Loaded(long entries, long firstLogTime) {}
+
+  /** Settlement {@code i}'s log time: four a millisecond, about the pace the load commits at. */
+  private static long logTime(long firstLogTime, int i) {
+    return firstLogTime + i / 4;
+  }
+
+  private static Loaded load(LocalKafka kafka, String database, int settlements, int blockSize)
+      throws Exception {
     DriverManagerDataSource source =
         new DriverManagerDataSource(
             database + (database.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true");
@@ -138,10 +229,35 @@ public final class AuditReadsLoad {
     ParallelPreVerifier verifiers = new ParallelPreVerifier(threads);
     Engine engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
     TestNetwork net = new TestNetwork();
-    long startTime = System.currentTimeMillis() - settlements; // one record per millisecond
-    net.now = startTime;
+    net.now = System.currentTimeMillis();
     Block block = new Block(store, engine, verifiers);
-    block.commit(net.world());
+    List<LogRecord> written = new ArrayList<>(net.world());
+    written.add(
+        net.governance(registerAuditor(net, net.id()), TestNetwork.ADMIN_1, TestNetwork.ADMIN_2));
+    written.add(net.cut(1));
+    // As the network sees them: the offsets and append times the broker gave them.
+    List<LogRecord> first = new ArrayList<>(written.size());
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (LogRecord record : written) {
+        RecordMetadata metadata =
+            producer.send(new ProducerRecord<>("tally.log", 0, null, record.value())).get();
+        if (metadata.offset() != record.offset()) {
+          throw new IllegalStateException("the log is not empty: record at " + metadata.offset());
+        }
+        first.add(new LogRecord(metadata.offset(), metadata.timestamp(), record.value()));
+      }
+    }
+    block.commitOffered(first);
+    long startTime = first.get(first.size() - 1).logTime();
+    net.now = startTime;
     List<LogRecord> accounts = new ArrayList<>();
     for (int i = 0; i < ACCOUNTS_PER_BANK; i++) {
       accounts.add(
@@ -169,12 +285,12 @@ public final class AuditReadsLoad {
       List<byte[]> signed =
           IntStream.range(from, to)
               .parallel()
-              .mapToObj(i -> instruction(i, startTime + i))
+              .mapToObj(i -> instruction(i, logTime(startTime, i)))
               .toList();
       List<LogRecord> records = new ArrayList<>(blockSize);
       for (int i = 0; i < signed.size(); i++) {
         byte[] sealed = gateway.next(EnvelopeType.INSTRUCTION, signed.get(i)).toBytes();
-        records.add(new LogRecord(offset++, startTime + base + i, sealed));
+        records.add(new LogRecord(offset++, logTime(startTime, base + i), sealed));
         if (records.size() == blockSize) {
           block.commit(records);
           records = new ArrayList<>(blockSize);
@@ -190,7 +306,7 @@ public final class AuditReadsLoad {
       }
     }
     threads.shutdown();
-    return committed;
+    return new Loaded(committed, startTime);
   }
 
   /**
@@ -217,6 +333,20 @@ public final class AuditReadsLoad {
     return GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(signer)).toBytes();
   }
 
+  /** The auditor's registration: a participant with the {@code auditor} role. */
+  private static byte[] registerAuditor(TestNetwork net, String id) {
+    long notAfter = net.notAfter();
+    return TestNetwork.json(
+        j -> {
+          j.member("id", id).member("kind", "register-participant").member("notAfter", notAfter);
+          j.member("participant", "auditor-1").member("name", "Auditor 1");
+          j.name("roles").beginArray().value("auditor").endArray();
+          j.name("keys").beginArray();
+          AUDITOR.verificationKey().toJwk().writeTo(j);
+          j.endArray();
+        });
+  }
+
   /** The ledger's loop, for the load: pre-verify, apply, certify by 3 of 4, commit. */
   private static final class Block {
     private static final List<SigningKey> VOTERS =
@@ -237,9 +367,22 @@ public final class AuditReadsLoad {
       this.verifiers = verifiers;
     }
 
-    void commit(List<LogRecord> records) throws InterruptedException {
+    /** A block that ends with a cut record, offered record by record as the network does. */
+    void commitOffered(List<LogRecord> records) throws InterruptedException {
       List<PreVerified> verified = verifiers.preVerify(engine, records);
-      BlockResult result = engine.apply(verified);
+      java.util.Optional<BlockResult> closed = java.util.Optional.empty();
+      for (PreVerified entry : verified) {
+        closed = engine.offer(entry);
+      }
+      commit(
+          records, closed.orElseThrow(() -> new IllegalStateException("the cut closed no block")));
+    }
+
+    void commit(List<LogRecord> records) throws InterruptedException {
+      commit(records, engine.apply(verifiers.preVerify(engine, records)));
+    }
+
+    private void commit(List<LogRecord> records, BlockResult result) {
       List<Vote> votes = VOTERS.stream().map(key -> Vote.sign(result.header(), key)).toList();
       QuorumCertificate certificate = QuorumCertificate.assemble(votes);
       List<String> signers = List.of("validator-1", "validator-2", "validator-3");
@@ -282,10 +425,11 @@ public final class AuditReadsLoad {
   }
 
   /** Each query {@code requests} times with random parameters: p50, p95, max. */
-  private static void measure(URI base, int settlements, int requests) throws Exception {
+  private static void measure(
+      URI base, boolean asAuditor, long firstLogTime, int settlements, int requests)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     SplittableRandom random = new SplittableRandom(42);
-    long now = System.currentTimeMillis();
     Map<String, Supplier<String>> queries = new LinkedHashMap<>();
     queries.put("entries (newest page)", () -> "entries?limit=20");
     queries.put("entries, deep page", () -> "entries?before=" + random.nextInt(settlements));
@@ -305,7 +449,7 @@ public final class AuditReadsLoad {
     queries.put(
         "by time range (10 s)",
         () -> {
-          long from = now - random.nextInt(settlements);
+          long from = logTime(firstLogTime, random.nextInt(settlements));
           return "entries?from=" + from + "&to=" + (from + 10_000);
         });
     queries.put("by code (1 % refused)", () -> "entries?code=INSUFFICIENT_FUNDS");
@@ -327,10 +471,12 @@ public final class AuditReadsLoad {
       for (int i = -10; i < requests; i++) {
         URI uri = base.resolve("/v1/audit/" + query.getValue().get());
         long start = System.nanoTime();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60));
+        if (asAuditor) {
+          request.header("Authorization", "Bearer " + auditorToken());
+        }
         HttpResponse<byte[]> response =
-            http.send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+            http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         long micros = (System.nanoTime() - start) / 1_000;
         if (response.statusCode() != 200 && response.statusCode() != 404) {
           throw new IllegalStateException(uri + " answered " + response.statusCode());
