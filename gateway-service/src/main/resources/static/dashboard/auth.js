@@ -120,8 +120,11 @@ function isSession(s) {
 /** Deletes the stored session. */
 export async function signOut() {
   cached = null;
-  await withStore('readwrite', (s) => s.delete(SESSION_KEY));
-  notify();
+  try {
+    await withStore('readwrite', (s) => s.delete(SESSION_KEY));
+  } finally {
+    notify(); // signed out on this page whatever the storage did; a failure is the caller's to show
+  }
 }
 
 const listeners = new Set();

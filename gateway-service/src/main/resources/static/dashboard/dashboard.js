@@ -431,16 +431,36 @@ function renderVerification(target, result) {
   target.replaceChildren(...children);
 }
 
-async function runVerification(target, receiptBytes, genesisBytes) {
+/** No verdict at all, for a verification that could not run: never an earlier verdict left up. */
+function noVerdict(target, title, e) {
+  target.replaceChildren(el('p', { id: 'verify-verdict', class: 'verdict', data: { verdict: 'none' }, text: 'NO VERDICT' }));
+  showProblem({ status: 0, title, detail: e && e.message ? e.message : String(e) });
+}
+
+/**
+ * Verifies and shows the verdict. With `expected` (the trail's id, code and height), a receipt that
+ * verifies but is for another entry than the one shown is INVALID too: a server could hand over a
+ * genuine receipt of something else.
+ */
+async function runVerification(target, receiptBytes, genesisBytes, expected) {
   target.replaceChildren(el('p', { 'aria-busy': 'true', text: 'Verifying…' }));
   let result;
   try {
     const { verifyReceipt } = await loadVerifier();
     result = await verifyReceipt(receiptBytes, genesisBytes);
   } catch (e) {
-    target.replaceChildren(el('p', { id: 'verify-verdict', class: 'verdict', data: { verdict: 'none' }, text: 'NO VERDICT' }));
-    showProblem({ status: 0, title: 'The verifier could not run', detail: e && e.message ? e.message : String(e) });
+    noVerdict(target, 'The verifier could not run', e);
     return;
+  }
+  if (result.valid && expected) {
+    const v = result.verified || {};
+    const differs = [];
+    if (v.instructionId !== expected.instructionId) differs.push('it is for ' + v.instructionId + ', not ' + expected.instructionId);
+    if (expected.code !== undefined && v.code !== expected.code) differs.push('its code is ' + v.code + ', the trail shows ' + expected.code);
+    if (expected.height !== undefined && String(v.height) !== String(expected.height)) differs.push('its block is ' + v.height + ', the trail shows ' + expected.height);
+    if (differs.length) {
+      result = { ...result, valid: false, reason: 'NOT_THIS_ENTRY', detail: 'the receipt verifies but ' + differs.join('; ') };
+    }
   }
   renderVerification(target, result);
 }
@@ -544,7 +564,8 @@ function toLocalInput(ms) {
 
 views.trail = async (ctx) => {
   const id = ctx.arg;
-  if (!id) throw new ViewError('no id');
+  // The protocol's id syntax: nothing else reaches a URL (no "..", no encoded slash).
+  if (!id || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(id)) throw new ViewError('not an instruction id: ' + (id || '(none)'));
   const session = ctx.session;
   const names = await genesisNames(session.genesisBytes);
   const trail = await getJson(API + '/entries/' + encodeURIComponent(id) + '/trail');
@@ -659,6 +680,7 @@ views.trail = async (ctx) => {
   const button = el('button', { type: 'button', id: 'verify-button', text: 'Fetch the receipt and verify it' });
   button.addEventListener('click', async () => {
     document.getElementById('error').replaceChildren();
+    result.replaceChildren();
     button.setAttribute('aria-busy', 'true');
     button.disabled = true;
     try {
@@ -672,9 +694,12 @@ views.trail = async (ctx) => {
         result.replaceChildren();
         return;
       }
-      await runVerification(result, new Uint8Array(await response.arrayBuffer()), session.genesisBytes);
+      // With one entry for the id, the receipt must be that entry's; with several (resubmissions),
+      // which one claimed the id is the network's rule, so only the id is compared.
+      const expected = entries.length === 1 ? { instructionId: id, code: first.code, height: first.height } : { instructionId: id };
+      await runVerification(result, new Uint8Array(await response.arrayBuffer()), session.genesisBytes, expected);
     } catch (e) {
-      showProblem({ status: 0, title: 'The receipt could not be fetched', detail: e.message });
+      noVerdict(result, 'The receipt could not be fetched', e);
     } finally {
       button.disabled = false;
       button.removeAttribute('aria-busy');
@@ -708,9 +733,12 @@ views.verify = async (ctx) => {
     el('small', { id: 'verify-genesis-hint', text: 'Without one, the genesis you signed in with (' + session.network + ') is used.' }),
     button,
   );
+  receiptFile.addEventListener('change', () => result.replaceChildren());
+  genesisFile.addEventListener('change', () => result.replaceChildren());
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     document.getElementById('error').replaceChildren();
+    result.replaceChildren();
     const file = receiptFile.files[0];
     if (!file) {
       showProblem({ status: 0, title: 'No receipt', detail: 'choose a receipt file' });
@@ -721,6 +749,8 @@ views.verify = async (ctx) => {
     try {
       const genesis = genesisFile.files[0] ? new Uint8Array(await genesisFile.files[0].arrayBuffer()) : session.genesisBytes;
       await runVerification(result, new Uint8Array(await file.arrayBuffer()), genesis);
+    } catch (e) {
+      noVerdict(result, 'The files could not be read', e);
     } finally {
       button.disabled = false;
       button.removeAttribute('aria-busy');
@@ -761,7 +791,9 @@ views.blocks = async (ctx) => {
   const rows = blocks.map((b, i) => {
     const next = i + 1 < blocks.length ? blocks[i + 1] : older;
     let linked;
-    if (next) linked = String(b.prevSha256 === next.headerSha256);
+    const hex = (h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h);
+    if (next && hex(b.prevSha256) && hex(next.headerSha256)) linked = String(b.prevSha256 === next.headerSha256);
+    else if (next) linked = 'unknown';
     else if (next === null && (answer.next === null || answer.next === undefined)) linked = String(b.prevSha256 === ZERO_HASH); // the first block of the chain
     else linked = 'unknown';
     const linkedText = linked === 'true' ? '✓ linked' : linked === 'false' ? '✗ not linked' : '? unknown';
@@ -941,7 +973,8 @@ function bigOrNull(s) {
 views['balance-sheet'] = async () => {
   const url = API + '/balance-sheet';
   const sheet = await getJson(url);
-  const assets = Array.isArray(sheet.assets) ? sheet.assets : [];
+  if (!Array.isArray(sheet.assets)) throw new ViewError('the balance sheet has no list of assets');
+  const assets = sheet.assets;
   const failing = [];
   const rows = assets.map((a) => {
     // Checked here as well: the ledger's "balanced" flag is not taken on trust.
@@ -965,7 +998,9 @@ views['balance-sheet'] = async () => {
   return [
     heading('Balance sheet'),
     el('p', { text: 'As of height ' + sheet.height + '. Amounts in minor units. Posted debits must equal posted credits and pending debits pending credits, per asset.' }),
-    el('p', { id: 'conservation', class: 'status-banner ' + (ok ? 'status-ok' : 'status-bad'), data: { balanced: ok ? 'true' : 'false' }, text: ok ? 'Debits equal credits for every asset' : 'Debits do not equal credits for: ' + failing.join(', ') }),
+    assets.length === 0
+      ? el('p', { id: 'conservation', class: 'status-banner', data: { balanced: 'unknown' }, text: 'No asset has an account yet: nothing to balance.' })
+      : el('p', { id: 'conservation', class: 'status-banner ' + (ok ? 'status-ok' : 'status-bad'), data: { balanced: ok ? 'true' : 'false' }, text: ok ? 'Debits equal credits for every asset' : 'Debits do not equal credits for: ' + failing.join(', ') }),
     exportButtons('balance-sheet', url),
     table(
       'balance-sheet',
@@ -1204,7 +1239,13 @@ async function route(moveFocus) {
     return;
   }
   view.replaceChildren(...nodes.filter((n) => n));
-  for (const fn of afters) fn();
+  for (const fn of afters) {
+    try {
+      fn();
+    } catch (e) {
+      showProblem({ status: 0, title: 'Part of the view could not be drawn', detail: e && e.message ? e.message : String(e) });
+    }
+  }
   document.body.dataset.view = name;
   view.removeAttribute('aria-busy');
   view.dataset.loaded = 'true';
@@ -1238,7 +1279,11 @@ async function start() {
   onSessionChange(showSession);
   showSession(await currentSession());
   document.getElementById('sign-out').addEventListener('click', async () => {
-    await signOut();
+    try {
+      await signOut();
+    } catch (e) {
+      showProblem({ status: 0, title: 'The stored key could not be deleted', detail: 'it may come back after a reload: clear this site\'s data in the browser (' + (e && e.message ? e.message : e) + ')' });
+    }
     location.hash = '#/sign-in';
   });
   // The skip link must not replace the route in the hash.

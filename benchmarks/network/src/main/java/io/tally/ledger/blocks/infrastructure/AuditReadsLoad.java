@@ -63,7 +63,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * TALLY_TEST_POSTGRES_URL}); a ledger service on that database then answers each list and search of
  * its audit API ({@code /v1/audit/...}, docs/audit-api.md) over HTTP, {@code --requests} times
  * (default 100, after 10 unmeasured) with random parameters, and the p50, p95 and max per query are
- * printed. Target (issue 16): p95 under 200 ms for every list and search.
+ * printed; then the same through a gateway in front of that ledger, each request with a fresh
+ * access token of an auditor (registered in the first block, which is also written to the log so
+ * that the gateway's replica certifies it). Target (issue 16): p95 under 200 ms for every list and
+ * search.
  *
  * <p>{@code mvn -B -q -f benchmarks/network exec:java
  * -Dbenchmark.main=io.tally.ledger.blocks.infrastructure.AuditReadsLoad}
