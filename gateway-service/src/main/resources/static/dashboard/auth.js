@@ -22,6 +22,8 @@ const PKCS8_ED25519_PREFIX = [
 const PKCS8_BYTES = PKCS8_ED25519_PREFIX.length + 32;
 const KEY_FILE_BYTES_MAX = 4096;
 const GENESIS_BYTES_MAX = 1024 * 1024;
+/** The gateway's own wait for the ledger is 10 s; a little more here. */
+const FETCH_TIMEOUT_MS = 15000;
 const TOKEN_LIFETIME_S = 60;
 const TOKEN_ID_BYTES = 16;
 
@@ -320,7 +322,9 @@ export async function authorizedFetch(url, options = {}) {
   }
   const headers = new Headers(options.headers || {});
   headers.set('Authorization', 'Bearer ' + (await accessToken(session)));
-  const response = await fetch(url, { ...options, headers, credentials: 'omit', cache: 'no-store' });
+  // A gateway that does not answer ends in an error the view shows, not in "Loading..." for ever.
+  const signal = options.signal || AbortSignal.timeout(FETCH_TIMEOUT_MS);
+  const response = await fetch(url, { ...options, headers, signal, credentials: 'omit', cache: 'no-store' });
   if (response.status === 401 || response.status === 403) {
     const problem = await problemOf(response);
     showProblem(problem);

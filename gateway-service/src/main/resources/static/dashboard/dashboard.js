@@ -431,6 +431,10 @@ function renderVerification(target, result) {
   target.replaceChildren(...children);
 }
 
+/** Receipt.BYTES_MAX (2 x 256 KiB) and the genesis limit (1 MiB), each plus one byte. */
+const RECEIPT_FILE_READ_MAX = 2 * 256 * 1024 + 1;
+const GENESIS_FILE_READ_MAX = 1024 * 1024 + 1;
+
 /** No verdict at all, for a verification that could not run: never an earlier verdict left up. */
 function noVerdict(target, title, e) {
   target.replaceChildren(el('p', { id: 'verify-verdict', class: 'verdict', data: { verdict: 'none' }, text: 'NO VERDICT' }));
@@ -686,6 +690,7 @@ views.trail = async (ctx) => {
     try {
       const response = await fetch('/v1/instructions/' + encodeURIComponent(id) + '/receipt', {
         headers: { Accept: 'application/json' },
+        signal: AbortSignal.timeout(15000),
         credentials: 'omit',
         cache: 'no-store',
       });
@@ -747,8 +752,12 @@ views.verify = async (ctx) => {
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
     try {
-      const genesis = genesisFile.files[0] ? new Uint8Array(await genesisFile.files[0].arrayBuffer()) : session.genesisBytes;
-      await runVerification(result, new Uint8Array(await file.arrayBuffer()), genesis);
+      // Bounded reads: one byte past each limit is enough for the verifier to refuse the file as
+      // too large (TOO_LARGE, as tally verify-receipt does), whatever the file's size.
+      const genesis = genesisFile.files[0]
+        ? new Uint8Array(await genesisFile.files[0].slice(0, GENESIS_FILE_READ_MAX).arrayBuffer())
+        : session.genesisBytes;
+      await runVerification(result, new Uint8Array(await file.slice(0, RECEIPT_FILE_READ_MAX).arrayBuffer()), genesis);
     } catch (e) {
       noVerdict(result, 'The files could not be read', e);
     } finally {
