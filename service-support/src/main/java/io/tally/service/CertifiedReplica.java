@@ -5,21 +5,27 @@ import io.tally.engine.Asset;
 import io.tally.engine.BlockResult;
 import io.tally.engine.Code;
 import io.tally.engine.Engine;
-import io.tally.engine.LogRecord;
 import io.tally.engine.Outcome;
 import io.tally.engine.ParticipantView;
 import io.tally.engine.PreVerified;
 import io.tally.engine.Rules;
+import io.tally.follower.Certifier;
+import io.tally.follower.ChainFollower;
+import io.tally.follower.ComputedBlock;
+import io.tally.follower.FinalityCertifier;
+import io.tally.follower.FinalityReader;
+import io.tally.follower.FollowerPolicy;
+import io.tally.follower.LogReader;
+import io.tally.follower.ParallelPreVerifier;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.BlockHeader;
-import io.tally.protocol.block.FinalizedEvent;
+import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
-import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,12 +53,15 @@ import org.slf4j.LoggerFactory;
  * a block that is not certified yet, and throw {@link NotCertified} if it is not certified by then
  * or the replica stopped: they never show a balance or a key that no quorum certified.
  *
- * <p>It keeps no state of its own: on start it replays the log from the beginning.
+ * <p>A {@link ChainFollower} does the reading, with a {@link FinalityCertifier} and at most one
+ * block waiting for its certificate; after a failure it starts again from the newest snapshot, or
+ * replays the log from the beginning.
  */
 public final class CertifiedReplica implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(CertifiedReplica.class);
   private static final Duration POLL = Duration.ofMillis(50);
+  // The longest wait between two attempts after a failure.
   private static final Duration BACKOFF = Duration.ofSeconds(1);
 
   /** How long a read of the state waits for the certificate of a block the engine applied. */
@@ -78,16 +87,13 @@ public final class CertifiedReplica implements Runnable {
 
   private final Genesis genesis;
   private final int shard;
-  private final Supplier<LogReader> logReaders;
   private final Supplier<FinalityReader> finalityReaders;
-  private final ParallelPreVerifier verifiers;
   private final Object lock = new Object();
   // Written under the lock by this replica's thread only; volatile so that checks which need no
   // consistent view across fields (the engine's thread-safe pre-verification, the certified
   // offset) read it without waiting for a block being applied.
   private volatile Engine engine;
   private final AccountIndex accountIndex = new AccountIndex();
-  private List<Outcome> pendingOutcomes = List.of();
   private volatile long certifiedHeight;
   // The directory exactly as of certifiedHeight, for authentication while the next block waits.
   private volatile @Nullable Directory certifiedDirectory;
@@ -107,6 +113,7 @@ public final class CertifiedReplica implements Runnable {
   private volatile @Nullable String watchedProducer;
   private final AtomicLong hintsRefused = new AtomicLong();
   private volatile boolean stopping;
+  private final ChainFollower follower;
   private final List<Consumer<CertifiedBlock>> listeners = new CopyOnWriteArrayList<>();
   private final @Nullable ReplicaSnapshots snapshots;
   private final int snapshotEveryBlocks;
@@ -139,10 +146,17 @@ public final class CertifiedReplica implements Runnable {
     this.snapshotEveryBlocks = snapshotEveryBlocks;
     this.genesis = genesis;
     this.shard = shard;
-    this.logReaders = logReaders;
     this.finalityReaders = finalityReaders;
-    this.verifiers = verifiers;
     this.engine = new Engine(genesis, Rules.DEFAULT, shard);
+    this.follower =
+        new ChainFollower(
+            genesis,
+            Rules.DEFAULT,
+            logReaders,
+            verifiers,
+            Clock.systemUTC(),
+            new ChainFollower.Settings("replica", shard, POLL, 1, null, BACKOFF),
+            new Policy());
   }
 
   /**
@@ -155,6 +169,7 @@ public final class CertifiedReplica implements Runnable {
 
   public void stop() {
     stopping = true;
+    follower.stop();
   }
 
   /**
@@ -342,78 +357,153 @@ public final class CertifiedReplica implements Runnable {
 
   @Override
   public void run() {
-    while (!stopping && halted == null) {
-      try {
-        follow();
-      } catch (RuntimeException e) {
-        log.error("following finalized blocks failed; replaying from the start in {}", BACKOFF, e);
-        pause();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    follower.run();
   }
 
-  private void follow() throws InterruptedException {
-    long from = restore();
-    Map<Long, Map<String, FinalizedEvent>> finalized = new HashMap<>();
-    try (LogReader logReader = logReaders.get();
-        FinalityReader finalityReader = finalityReaders.get()) {
-      logReader.seek(from);
-      ArrayDeque<LogRecord> pending = new ArrayDeque<>();
-      ArrayDeque<PreVerified> verified = new ArrayDeque<>();
-      // Instruction id -> key ids that signed it, for the records of the open block.
-      Map<String, List<String>> signerKeys = new HashMap<>();
-      // Offset -> envelope, of the open block's records that name the watched producer.
-      Map<Long, Envelope> watchedRecords = new LinkedHashMap<>();
-      while (!stopping && halted == null) {
-        if (pending.isEmpty()) {
-          List<LogRecord> batch = logReader.poll(POLL);
-          lag = logReader.lag();
-          pending.addAll(batch);
-          // Without the lock: pre-verification is thread-safe, and only this thread replaces the
-          // engine. Holding it here made every request that reads the replica wait for a batch's
-          // signatures.
-          verified.addAll(verifiers.preVerify(engine, batch));
+  /** What the replica does with each block its follower computes and certifies. */
+  private final class Policy implements FollowerPolicy {
+
+    // The snapshot this attempt starts from, if any.
+    private ReplicaSnapshots.@Nullable Stored stored;
+    // Instruction id -> key ids that signed it, for the records of the open block.
+    private final Map<String, List<String>> signerKeys = new HashMap<>();
+    // Offset -> envelope, of the open block's records that name the watched producer.
+    private final Map<Long, Envelope> watchedRecords = new LinkedHashMap<>();
+
+    @Override
+    public Start start() {
+      ReplicaSnapshots store = snapshots;
+      stored = store == null ? null : store.load().orElse(null);
+      ReplicaSnapshots.Stored from = stored;
+      return from == null
+          ? Start.genesis()
+          : new Start(from.engine(), from.nextOffset(), from.height());
+    }
+
+    /** A snapshot that does not restore: replay from the start, certifying every block again. */
+    @Override
+    public Start unreadableSnapshot(Start start) {
+      stored = null;
+      return Start.genesis();
+    }
+
+    @Override
+    public Certifier certifier(Start start) {
+      return new FinalityCertifier(
+          genesis,
+          shard,
+          finalityReaders.get(),
+          start.certifiedHeight(),
+          POLL,
+          hintsRefused::incrementAndGet);
+    }
+
+    @Override
+    public void started(Engine restored, Start start) {
+      signerKeys.clear();
+      watchedRecords.clear();
+      ReplicaSnapshots.Stored from = stored;
+      synchronized (lock) {
+        engine = restored;
+        certifiedHeight = start.certifiedHeight();
+        certifiedOffset = from == null ? -1 : from.certifiedOffset();
+        certifiedDirectory = null;
+        if (from != null) {
+          startedFromHeight = from.height();
+          log.info("replica restored at certified height {}", from.height());
         }
-        while (!pending.isEmpty()) {
-          pending.poll();
-          PreVerified next = verified.poll();
-          String producer = watchedProducer;
-          if (producer != null) {
-            next.envelope()
-                .filter(e -> e.producer().equals(producer))
-                .ifPresent(e -> watchedRecords.put(next.offset(), e));
-          }
-          if (!next.signerKeyIds().isEmpty()) {
-            next.instructionId().ifPresent(id -> signerKeys.putIfAbsent(id, next.signerKeyIds()));
-          }
-          Optional<BlockResult> block;
-          synchronized (lock) {
-            block = engine.offer(next);
-            block.ifPresent(result -> accountIndex.add(result.changedAccounts()));
-            computedHeight = engine.height();
-          }
-          if (block.isPresent()) {
-            pendingOutcomes = block.get().outcomes();
-            awaitCertificate(block.get().header(), finalized, finalityReader);
-            if (halted != null || stopping) {
-              return;
-            }
-            CertifiedBlock certified =
-                new CertifiedBlock(
-                    block.get(), owners(signerKeys), sealedRecords(block.get(), watchedRecords));
-            signerKeys.clear();
-            watchedRecords.clear();
-            for (Consumer<CertifiedBlock> listener : listeners) {
-              listener.accept(certified);
-            }
-            maybeSnapshot(block.get().header());
-          }
-        }
-        readFinality(finalityReader, finalized);
+        accountIndex.clear();
+        accountIndex.add(restored.accounts());
+        computedHeight = restored.height();
       }
+    }
+
+    @Override
+    public boolean snapshotAt(long height) {
+      return snapshots != null && snapshotEveryBlocks > 0 && height % snapshotEveryBlocks == 0;
+    }
+
+    @Override
+    public void offering(Engine engine, PreVerified next) {
+      String producer = watchedProducer;
+      if (producer != null) {
+        next.envelope()
+            .filter(e -> e.producer().equals(producer))
+            .ifPresent(e -> watchedRecords.put(next.offset(), e));
+      }
+      if (!next.signerKeyIds().isEmpty()) {
+        next.instructionId().ifPresent(id -> signerKeys.putIfAbsent(id, next.signerKeyIds()));
+      }
+    }
+
+    /** Under the lock its reads take: they never see a block half applied. */
+    @Override
+    public Optional<BlockResult> offer(Engine engine, PreVerified next) {
+      synchronized (lock) {
+        Optional<BlockResult> block = engine.offer(next);
+        block.ifPresent(result -> accountIndex.add(result.changedAccounts()));
+        computedHeight = engine.height();
+        return block;
+      }
+    }
+
+    @Override
+    public void certified(ComputedBlock computed, QuorumCertificate certificate) {
+      BlockResult block = computed.block();
+      BlockHeader header = block.header();
+      synchronized (lock) {
+        certifiedHeight = header.height();
+        certifiedOffset = header.lastOffset();
+        keepDirectory();
+        for (Outcome outcome : block.outcomes()) {
+          String id = outcome.instructionId();
+          if (id != null && !outcome.isResubmission()) {
+            outcomes.putIfAbsent(id, outcome);
+          }
+        }
+        lock.notifyAll(); // reads waiting for a certified state
+      }
+      CertifiedBlock certified =
+          new CertifiedBlock(block, owners(signerKeys), sealedRecords(block, watchedRecords));
+      signerKeys.clear();
+      watchedRecords.clear();
+      for (Consumer<CertifiedBlock> listener : listeners) {
+        listener.accept(certified);
+      }
+      Supplier<byte[]> state = computed.snapshot();
+      if (state != null) {
+        saveSnapshot(header, state);
+      }
+    }
+
+    @Override
+    public String halted(ComputedBlock computed, Certifier.Conflict conflict) {
+      BlockHeader other = conflict.header();
+      List<String> signers;
+      try {
+        signers = conflict.certificate().verify(genesis.validators(), other);
+      } catch (VerificationException e) {
+        throw new AssertionError("a conflicting certificate that verified no longer does", e);
+      }
+      String evidence =
+          "validators "
+              + signers
+              + " certified another header at height "
+              + computed.height()
+              + " than this replica computed: certified "
+              + Base64Url.encode(other.toBytes())
+              + ", computed "
+              + Base64Url.encode(computed.header().toBytes());
+      halted = evidence;
+      synchronized (lock) {
+        lock.notifyAll(); // reads waiting for a certificate that will not come
+      }
+      return evidence;
+    }
+
+    @Override
+    public void lag(long records) {
+      lag = records;
     }
   }
 
@@ -466,50 +556,12 @@ public final class CertifiedReplica implements Runnable {
     return owners;
   }
 
-  /**
-   * Starts the engine from the newest readable snapshot, or from genesis.
-   *
-   * @return the log offset to read from
-   */
-  private long restore() {
-    Optional<ReplicaSnapshots.Stored> stored =
-        snapshots == null ? Optional.empty() : snapshots.load();
-    synchronized (lock) {
-      engine = new Engine(genesis, Rules.DEFAULT, shard);
-      certifiedHeight = 0;
-      certifiedOffset = -1;
-      long next = 0;
-      if (stored.isPresent()) {
-        try {
-          engine = Engine.restore(genesis, Rules.DEFAULT, stored.get().engine());
-          certifiedHeight = stored.get().height();
-          certifiedOffset = stored.get().certifiedOffset();
-          startedFromHeight = certifiedHeight;
-          next = stored.get().nextOffset();
-          log.info("replica restored at certified height {}", certifiedHeight);
-        } catch (RuntimeException e) {
-          log.warn("the snapshot does not restore; replaying from the start", e);
-          engine = new Engine(genesis, Rules.DEFAULT, shard);
-        }
-      }
-      accountIndex.clear();
-      accountIndex.add(engine.accounts());
-      computedHeight = engine.height();
-      return next;
-    }
-  }
-
-  /**
-   * Every {@code snapshotEveryBlocks} certified blocks, a snapshot of the engine as certified at
-   * {@code header} (the block just closed, nothing of the next one offered yet), written in the
-   * background. Only this thread changes the engine, so reading it here needs no lock.
-   */
-  private void maybeSnapshot(BlockHeader header) {
+  /** A snapshot of the engine as certified at {@code header}, written in the background. */
+  private void saveSnapshot(BlockHeader header, Supplier<byte[]> state) {
     ReplicaSnapshots store = snapshots;
-    if (store == null || snapshotEveryBlocks <= 0 || header.height() % snapshotEveryBlocks != 0) {
+    if (store == null) {
       return;
     }
-    Supplier<byte[]> state = engine.snapshotLater(); // finished on the writer's thread
     snapshotWriter.submit(
         "the replica snapshot at height " + header.height(),
         () -> {
@@ -531,132 +583,9 @@ public final class CertifiedReplica implements Runnable {
   }
 
   /**
-   * Holds the directory at the previous height until {@code header} is certified: a finality event
-   * is a hint by one ledger instance, and only a certificate of {@code q} validators over exactly
-   * the header this replica computed certifies it. A hint that does not check out is counted and
-   * skipped, and the next one for the height is tried. Only a quorum over another header at this
-   * height halts the replica: then no honest header can be certified here (DESIGN section 2).
-   */
-  private void awaitCertificate(
-      BlockHeader header, Map<Long, Map<String, FinalizedEvent>> finalized, FinalityReader reader) {
-    while (!stopping) {
-      Map<String, FinalizedEvent> hints = finalized.get(header.height());
-      FinalizedEvent hint = null;
-      if (hints != null && !hints.isEmpty()) {
-        String producer = hints.keySet().iterator().next();
-        hint = hints.remove(producer);
-      }
-      if (hint == null) {
-        readFinality(reader, finalized);
-        continue;
-      }
-      try {
-        hint.certificate().verify(genesis.validators(), header);
-      } catch (VerificationException e) {
-        String evidence = quorumOverAnotherHeader(hint, header);
-        if (evidence != null) {
-          halt(evidence);
-          return;
-        }
-        hintsRefused.incrementAndGet();
-        log.warn(
-            "skipping a finality event for height {} whose certificate does not certify the header"
-                + " this replica computed: {}",
-            header.height(),
-            e.getMessage());
-        continue;
-      }
-      finalized.remove(header.height());
-      synchronized (lock) {
-        certifiedHeight = header.height();
-        certifiedOffset = header.lastOffset();
-        keepDirectory();
-        for (Outcome outcome : pendingOutcomes) {
-          String id = outcome.instructionId();
-          if (id != null && !outcome.isResubmission()) {
-            outcomes.putIfAbsent(id, outcome);
-          }
-        }
-        lock.notifyAll(); // reads waiting for a certified state
-      }
-      return;
-    }
-  }
-
-  /**
-   * The evidence if {@code hint} carries a valid quorum certificate over another header of this
-   * network, shard and height than {@code computed}; null otherwise.
-   */
-  private @Nullable String quorumOverAnotherHeader(FinalizedEvent hint, BlockHeader computed) {
-    BlockHeader other;
-    try {
-      other = BlockHeader.fromBytes(hint.certificate().unverifiedHeaderBytes());
-      if (!other.network().equals(computed.network())
-          || other.shard() != computed.shard()
-          || other.height() != computed.height()
-          || other.equals(computed)) {
-        return null;
-      }
-      List<String> signers = hint.certificate().verify(genesis.validators(), other);
-      return "validators "
-          + signers
-          + " certified another header at height "
-          + computed.height()
-          + " than this replica computed: certified "
-          + Base64Url.encode(other.toBytes())
-          + ", computed "
-          + Base64Url.encode(computed.toBytes());
-    } catch (VerificationException e) {
-      return null; // not a quorum: a bad hint
-    }
-  }
-
-  private void halt(String evidence) {
-    halted = evidence;
-    log.error("HALT: {}", evidence);
-    synchronized (lock) {
-      lock.notifyAll(); // reads waiting for a certificate that will not come
-    }
-  }
-
-  /**
-   * Reads finality events into {@code finalized}: height to the newest hint of each ledger instance
-   * for it, for heights not certified yet, so one lying instance cannot crowd out another's. Events
-   * that do not open as a ledger instance's finality event of this shard, or do not parse, are
-   * counted and skipped.
-   */
-  private void readFinality(
-      FinalityReader reader, Map<Long, Map<String, FinalizedEvent>> finalized) {
-    for (byte[] value : reader.poll(POLL)) {
-      try {
-        Envelope envelope = Envelope.open(value, genesis, Stream.finalized(shard));
-        FinalizedEvent event = FinalizedEvent.parse(envelope.body());
-        long height = event.header().height();
-        if (height > certifiedHeight() && event.header().shard() == shard) {
-          finalized
-              .computeIfAbsent(height, h -> new LinkedHashMap<>())
-              .put(envelope.producer(), event);
-        }
-      } catch (VerificationException e) {
-        hintsRefused.incrementAndGet();
-        log.warn("skipping a finality event that does not open: {}", e.getMessage());
-      }
-    }
-  }
-
-  /**
    * Finality events skipped: unreadable, of no ledger instance, or not certifying what it computed.
    */
   public long hintsRefused() {
     return hintsRefused.get();
-  }
-
-  private void pause() {
-    try {
-      Thread.sleep(BACKOFF.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopping = true;
-    }
   }
 }

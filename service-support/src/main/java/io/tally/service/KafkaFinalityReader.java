@@ -1,5 +1,6 @@
 package io.tally.service;
 
+import io.tally.follower.FinalityReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.tally.service;
 
 import io.tally.engine.LogRecord;
+import io.tally.follower.LogReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.tally.service;
 
+import io.tally.follower.ParallelPreVerifier;
 import io.tally.protocol.genesis.Genesis;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;

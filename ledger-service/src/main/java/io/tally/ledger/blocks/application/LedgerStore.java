@@ -2,7 +2,7 @@ package io.tally.ledger.blocks.application;
 
 import io.tally.engine.BlockResult;
 import io.tally.engine.LogRecord;
-import io.tally.ledger.blocks.domain.VoteArrivals;
+import io.tally.follower.VoteArrivals;
 import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.codec.Hash;
 import java.util.List;

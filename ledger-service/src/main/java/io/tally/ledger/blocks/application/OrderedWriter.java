@@ -16,22 +16,32 @@ import org.slf4j.LoggerFactory;
  * starts again from what is durable. So a failed write can neither be skipped over nor leave the
  * submitter waiting for a queue that nobody empties. Closing runs what is queued unless a write
  * failed.
+ *
+ * <p>With a queue of 0 there is no thread: each write runs inside {@link #submit}, on the
+ * submitter's thread (the simulator's single thread).
  */
 final class OrderedWriter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OrderedWriter.class);
   private static final Duration IDLE = Duration.ofMillis(50);
 
-  private final BlockingQueue<Runnable> queue;
+  private final @Nullable BlockingQueue<Runnable> queue;
   private final Duration drainMax;
-  private final Thread thread;
+  private final @Nullable Thread thread;
   private volatile @Nullable Throwable failure;
   private volatile boolean closing;
 
   OrderedWriter(String threadName, int queuedMax, Duration drainMax) {
-    this.queue = new ArrayBlockingQueue<>(queuedMax);
     this.drainMax = drainMax;
-    this.thread = new Thread(this::run, threadName);
+    if (queuedMax == 0) {
+      this.queue = null;
+      this.thread = null;
+      return;
+    }
+    BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(queuedMax);
+    this.queue = queue;
+    Thread thread = new Thread(() -> run(queue), threadName);
+    this.thread = thread;
     thread.setDaemon(true);
     thread.start();
   }
@@ -39,6 +49,11 @@ final class OrderedWriter implements AutoCloseable {
   /** Queues a write, waiting while the queue is full; throws if a write failed meanwhile. */
   void submit(Runnable write) throws InterruptedException {
     rethrowFailure();
+    BlockingQueue<Runnable> queue = this.queue;
+    if (queue == null) {
+      write.run();
+      return;
+    }
     while (!queue.offer(write, IDLE.toMillis(), TimeUnit.MILLISECONDS)) {
       rethrowFailure();
     }
@@ -56,7 +71,7 @@ final class OrderedWriter implements AutoCloseable {
     }
   }
 
-  private void run() {
+  private void run(BlockingQueue<Runnable> queue) {
     try {
       while (true) {
         Runnable write = queue.poll(IDLE.toMillis(), TimeUnit.MILLISECONDS);
@@ -81,6 +96,10 @@ final class OrderedWriter implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    Thread thread = this.thread;
+    if (thread == null) {
+      return;
+    }
     try {
       thread.join(drainMax.toMillis());
     } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.tally.ledger.blocks.infrastructure;
 
-import io.tally.ledger.blocks.application.VoteReader;
+import io.tally.follower.VoteReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

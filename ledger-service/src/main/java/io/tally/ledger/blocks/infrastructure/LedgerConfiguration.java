@@ -2,7 +2,9 @@ package io.tally.ledger.blocks.infrastructure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.engine.Rules;
-import io.tally.ledger.blocks.application.CommitCertifiedBlocks;
+import io.tally.follower.ChainFollower;
+import io.tally.follower.ParallelPreVerifier;
+import io.tally.ledger.blocks.application.LedgerPolicy;
 import io.tally.ledger.blocks.application.LedgerStatus;
 import io.tally.ledger.config.LedgerProperties;
 import io.tally.protocol.envelope.EnvelopeType;
@@ -15,10 +17,10 @@ import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
 import io.tally.service.OutboxRelay;
-import io.tally.service.ParallelPreVerifier;
 import io.tally.service.TallyTopics;
 import io.tally.service.health.CaughtUpHealth;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Explicit wiring of the ledger; every setting that decides correctness is spelled out here. */
 @Configuration(proxyBeanMethods = false)
 class LedgerConfiguration {
+
+  /** The longest wait for records of the log, and then of the votes topic, in one step. */
+  private static final Duration POLL = Duration.ofMillis(10);
+
+  /** Certified blocks queued for the committer thread while the next ones are computed. */
+  private static final int COMMITS_QUEUED_MAX = 8;
 
   @Bean
   Genesis genesis(LedgerProperties properties) {
@@ -106,21 +114,14 @@ class LedgerConfiguration {
             properties.finalizedTopic(),
             null,
             properties.sendTimeout());
-    CommitCertifiedBlocks loop =
-        new CommitCertifiedBlocks(
+    LedgerPolicy policy =
+        new LedgerPolicy(
             genesis,
-            Rules.DEFAULT,
-            () ->
-                new KafkaLogReader(
-                    consumers.createConsumer(null, clientId, "-log"),
-                    properties.logTopic(),
-                    properties.shard()),
             () ->
                 new KafkaVoteReader(
                     consumers.createConsumer(null, clientId, "-votes"), properties.votesTopic()),
             new JdbcLedgerStore(jdbc, transactions, relay::wake),
-            new ParallelPreVerifier(verifiers),
-            new CommitCertifiedBlocks.Settings(
+            new LedgerPolicy.Settings(
                 properties.shard(),
                 properties.snapshotEveryBlocks(),
                 // The slot after the validators' (see ValidatorConfiguration): no two services
@@ -129,12 +130,30 @@ class LedgerConfiguration {
                     ((long) genesis.validators().members().size()
                         * properties.snapshotEveryBlocks()
                         / (genesis.validators().members().size() + 1)),
-                properties.pendingBlocksMax(),
-                properties.retryBackoffMax(),
-                properties.clockDriftMax()),
+                COMMITS_QUEUED_MAX,
+                POLL),
             status,
             new MicrometerCommitObserver(registry),
             clock);
+    ChainFollower loop =
+        new ChainFollower(
+            genesis,
+            Rules.DEFAULT,
+            () ->
+                new KafkaLogReader(
+                    consumers.createConsumer(null, clientId, "-log"),
+                    properties.logTopic(),
+                    properties.shard()),
+            new ParallelPreVerifier(verifiers),
+            clock,
+            new ChainFollower.Settings(
+                "ledger",
+                properties.shard(),
+                POLL,
+                properties.pendingBlocksMax(),
+                properties.clockDriftMax(),
+                properties.retryBackoffMax()),
+            policy);
     return new LoopRunner(
         List.of(
             new LoopRunner.Loop("ledger-loop", loop, loop::stop),

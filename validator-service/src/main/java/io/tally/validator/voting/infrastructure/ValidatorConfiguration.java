@@ -2,6 +2,8 @@ package io.tally.validator.voting.infrastructure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.engine.Rules;
+import io.tally.follower.ChainFollower;
+import io.tally.follower.ParallelPreVerifier;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
@@ -11,11 +13,10 @@ import io.tally.service.GenesisKeys;
 import io.tally.service.KafkaLogReader;
 import io.tally.service.KafkaSettings;
 import io.tally.service.LoopRunner;
-import io.tally.service.ParallelPreVerifier;
 import io.tally.service.TallyTopics;
 import io.tally.service.health.CaughtUpHealth;
 import io.tally.validator.config.ValidatorProperties;
-import io.tally.validator.voting.application.ValidatorLoop;
+import io.tally.validator.voting.application.ValidatorPolicy;
 import io.tally.validator.voting.application.ValidatorStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,16 +101,10 @@ class ValidatorConfiguration {
     long epoch = clock.millis();
     ExecutorService verifiers = Executors.newFixedThreadPool(properties.verifierThreads());
     String clientId = properties.instanceId();
-    ValidatorLoop loop =
-        new ValidatorLoop(
-            genesis,
-            Rules.DEFAULT,
+    Duration cutTimeout = cutTimeout(genesis, properties.validatorId(), properties.blockTimeout());
+    ValidatorPolicy policy =
+        new ValidatorPolicy(
             validatorKey,
-            () ->
-                new KafkaLogReader(
-                    consumers.createConsumer(null, clientId, "-log"),
-                    properties.logTopic(),
-                    properties.shard()),
             new KafkaVotePublisher(
                 kafka,
                 new EnvelopeWriter(
@@ -121,17 +116,30 @@ class ValidatorConfiguration {
                 properties.votesTopic(),
                 properties.sendTimeout()),
             new JdbcSnapshotStore(jdbc, transactions),
-            new ParallelPreVerifier(verifiers),
             clock,
-            new ValidatorLoop.Settings(
-                properties.shard(),
-                cutTimeout(genesis, properties.validatorId(), properties.blockTimeout()),
-                properties.snapshotEveryBlocks(),
-                snapshotPhase(genesis, properties),
-                properties.clockDriftMax(),
-                properties.retryBackoffMax()),
+            new ValidatorPolicy.Settings(
+                cutTimeout, properties.snapshotEveryBlocks(), snapshotPhase(genesis, properties)),
             status,
             new MicrometerBlockObserver(registry));
+    ChainFollower follower =
+        new ChainFollower(
+            genesis,
+            Rules.DEFAULT,
+            () ->
+                new KafkaLogReader(
+                    consumers.createConsumer(null, clientId, "-log"),
+                    properties.logTopic(),
+                    properties.shard()),
+            new ParallelPreVerifier(verifiers),
+            clock,
+            new ChainFollower.Settings(
+                "validator",
+                properties.shard(),
+                ValidatorPolicy.poll(properties.blockTimeout()),
+                1,
+                properties.clockDriftMax(),
+                properties.retryBackoffMax()),
+            policy);
     VoteWatcher watcher =
         new VoteWatcher(
             genesis,
@@ -143,7 +151,7 @@ class ValidatorConfiguration {
             properties.blockTimeout().multipliedBy(20).plusSeconds(1));
     return new LoopRunner(
         List.of(
-            new LoopRunner.Loop("validator-loop", loop, loop::stop),
+            new LoopRunner.Loop("validator-loop", follower, follower::stop),
             new LoopRunner.Loop("vote-watcher", watcher, watcher::stop)),
         verifiers);
   }

@@ -1,4 +1,4 @@
-package io.tally.ledger.blocks.domain;
+package io.tally.follower;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

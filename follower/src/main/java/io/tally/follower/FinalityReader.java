@@ -1,4 +1,4 @@
-package io.tally.service;
+package io.tally.follower;
 
 import java.time.Duration;
 import java.util.List;

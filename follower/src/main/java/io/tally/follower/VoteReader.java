@@ -1,4 +1,4 @@
-package io.tally.ledger.blocks.application;
+package io.tally.follower;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tally.ledger.blocks.domain;
+package io.tally.follower;
 
 import io.tally.protocol.block.BlockHeader;
 import io.tally.protocol.codec.Hash;

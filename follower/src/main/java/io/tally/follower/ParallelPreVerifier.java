@@ -1,4 +1,4 @@
-package io.tally.service;
+package io.tally.follower;
 
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs {@link Engine#preVerify} (signature checks, the expensive part) over a batch of records in
@@ -18,10 +19,19 @@ public final class ParallelPreVerifier {
 
   private static final int CHUNK = 64;
 
-  private final ExecutorService verifiers;
+  private final @Nullable ExecutorService verifiers;
 
   public ParallelPreVerifier(ExecutorService verifiers) {
     this.verifiers = verifiers;
+  }
+
+  private ParallelPreVerifier() {
+    this.verifiers = null;
+  }
+
+  /** Pre-verifies on the caller's thread: for the simulator, which runs everything on one. */
+  public static ParallelPreVerifier sequential() {
+    return new ParallelPreVerifier();
   }
 
   /**
@@ -31,6 +41,14 @@ public final class ParallelPreVerifier {
    */
   public List<PreVerified> preVerify(Engine engine, List<LogRecord> batch)
       throws InterruptedException {
+    ExecutorService verifiers = this.verifiers;
+    if (verifiers == null) {
+      List<PreVerified> verified = new ArrayList<>(batch.size());
+      for (LogRecord record : batch) {
+        verified.add(engine.preVerify(record));
+      }
+      return verified;
+    }
     List<Callable<List<PreVerified>>> chunks = new ArrayList<>();
     for (int from = 0; from < batch.size(); from += CHUNK) {
       List<LogRecord> chunk = batch.subList(from, Math.min(batch.size(), from + CHUNK));

@@ -1,4 +1,4 @@
-package io.tally.service;
+package io.tally.follower;
 
 import io.tally.engine.LogRecord;
 import java.time.Duration;

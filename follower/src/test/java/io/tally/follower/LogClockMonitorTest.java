@@ -1,4 +1,4 @@
-package io.tally.service;
+package io.tally.follower;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
