@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,45 @@ public final class VoteCertifier implements Certifier {
   public record CertifiedVotes(
       long height, List<VoteArrivals.Arrival> votes, long votesNextOffset) {}
 
+  /** Opens the certifier of one attempt. */
+  @FunctionalInterface
+  public interface Factory {
+
+    /**
+     * Opens a certifier that starts after {@code certifiedHeight}.
+     *
+     * @param certifiedHeight the last height certified before (its votes and those below are done)
+     * @param votesNextOffset where to start reading the votes topic
+     */
+    VoteCertifier open(long certifiedHeight, long votesNextOffset, Listener listener);
+  }
+
+  /**
+   * Certifiers over the genesis' quorum {@code q}, reading the votes topic with {@code readers}.
+   */
+  public static Factory factory(
+      Genesis genesis, int shard, Supplier<VoteReader> readers, Duration poll) {
+    return withQuorum(genesis, shard, readers, poll, genesis.validators().threshold());
+  }
+
+  /**
+   * Certifiers that certify with {@code quorum} votes: anything but the genesis' {@code q} is a
+   * planted fault, for the simulator's tests that show it is found.
+   */
+  public static Factory withQuorum(
+      Genesis genesis, int shard, Supplier<VoteReader> readers, Duration poll, int quorum) {
+    return (certifiedHeight, votesNextOffset, listener) ->
+        new VoteCertifier(
+            genesis,
+            shard,
+            readers.get(),
+            certifiedHeight,
+            votesNextOffset,
+            poll,
+            listener,
+            quorum);
+  }
+
   private final Genesis genesis;
   private final int shard;
   private final VoteReader reader;
@@ -63,25 +103,21 @@ public final class VoteCertifier implements Certifier {
   private final ArrayDeque<VoteReader.VoteRecord> parked = new ArrayDeque<>();
   private CertifiedVotes last;
 
-  /**
-   * @param certifiedHeight the last height certified before (its votes and those below are done)
-   * @param votesNextOffset where to start reading the votes topic
-   */
-  public VoteCertifier(
+  private VoteCertifier(
       Genesis genesis,
       int shard,
       VoteReader reader,
       long certifiedHeight,
       long votesNextOffset,
       Duration poll,
-      Listener listener) {
+      Listener listener,
+      int quorum) {
     this.genesis = genesis;
     this.shard = shard;
     this.reader = reader;
     this.poll = poll;
     this.listener = listener;
-    this.tally =
-        new VoteTally(genesis.validators().threshold(), certifiedHeight, HEIGHTS_AHEAD_MAX);
+    this.tally = new VoteTally(quorum, certifiedHeight, HEIGHTS_AHEAD_MAX);
     this.last = new CertifiedVotes(certifiedHeight, List.of(), votesNextOffset);
     reader.seek(votesNextOffset);
   }

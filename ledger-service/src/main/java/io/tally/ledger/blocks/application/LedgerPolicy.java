@@ -8,7 +8,6 @@ import io.tally.follower.ChainFollower;
 import io.tally.follower.ComputedBlock;
 import io.tally.follower.FollowerPolicy;
 import io.tally.follower.VoteCertifier;
-import io.tally.follower.VoteReader;
 import io.tally.follower.VoteTally;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.BlockHeader;
@@ -25,7 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,17 +55,12 @@ public final class LedgerPolicy implements FollowerPolicy {
    *     % snapshotEveryBlocks == 0}, apart from the validators' own snapshot heights
    * @param commitsQueuedMax certified blocks queued for the committer thread; 0 commits each on the
    *     follower's thread (the simulator)
-   * @param votesPoll the longest wait for votes in one step
    */
   public record Settings(
-      int shard,
-      int snapshotEveryBlocks,
-      int snapshotPhase,
-      int commitsQueuedMax,
-      Duration votesPoll) {}
+      int shard, int snapshotEveryBlocks, int snapshotPhase, int commitsQueuedMax) {}
 
   private final Genesis genesis;
-  private final Supplier<VoteReader> voteReaders;
+  private final VoteCertifier.Factory certifiers;
   private final LedgerStore store;
   private final Settings settings;
   private final LedgerStatus status;
@@ -79,14 +72,14 @@ public final class LedgerPolicy implements FollowerPolicy {
 
   public LedgerPolicy(
       Genesis genesis,
-      Supplier<VoteReader> voteReaders,
+      VoteCertifier.Factory certifiers,
       LedgerStore store,
       Settings settings,
       LedgerStatus status,
       CommitObserver observer,
       Clock clock) {
     this.genesis = genesis;
-    this.voteReaders = voteReaders;
+    this.certifiers = certifiers;
     this.store = store;
     this.settings = settings;
     this.status = status;
@@ -108,13 +101,9 @@ public final class LedgerPolicy implements FollowerPolicy {
   @Override
   public Certifier certifier(Start start) {
     VoteCertifier certifier =
-        new VoteCertifier(
-            genesis,
-            settings.shard(),
-            voteReaders.get(),
+        certifiers.open(
             start.certifiedHeight(),
             progress.votesNextOffset(),
-            settings.votesPoll(),
             new VoteCertifier.Listener() {
               @Override
               public void seen(String validatorId, long height, long timestamp) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tally.engine.Rules;
 import io.tally.follower.ChainFollower;
 import io.tally.follower.ParallelPreVerifier;
+import io.tally.follower.VoteCertifier;
 import io.tally.ledger.blocks.application.LedgerPolicy;
 import io.tally.ledger.blocks.application.LedgerStatus;
 import io.tally.ledger.config.LedgerProperties;
@@ -117,9 +118,14 @@ class LedgerConfiguration {
     LedgerPolicy policy =
         new LedgerPolicy(
             genesis,
-            () ->
-                new KafkaVoteReader(
-                    consumers.createConsumer(null, clientId, "-votes"), properties.votesTopic()),
+            VoteCertifier.factory(
+                genesis,
+                properties.shard(),
+                () ->
+                    new KafkaVoteReader(
+                        consumers.createConsumer(null, clientId, "-votes"),
+                        properties.votesTopic()),
+                POLL),
             new JdbcLedgerStore(jdbc, transactions, relay::wake),
             new LedgerPolicy.Settings(
                 properties.shard(),
@@ -130,8 +136,7 @@ class LedgerConfiguration {
                     ((long) genesis.validators().members().size()
                         * properties.snapshotEveryBlocks()
                         / (genesis.validators().members().size() + 1)),
-                COMMITS_QUEUED_MAX,
-                POLL),
+                COMMITS_QUEUED_MAX),
             status,
             new MicrometerCommitObserver(registry),
             clock);
