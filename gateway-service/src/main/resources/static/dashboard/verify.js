@@ -730,6 +730,27 @@ async function membersArray(items, name, withRole) {
 
 const ROLES = ['gateway', 'identity', 'validator', 'ledger'];
 
+/** The bounds of the genesis' optional rules, as the protocol's GenesisRules checks them. */
+const GENESIS_RULE_BOUNDS = {
+  legsMax: [1n, 64n],
+  blockEntriesMax: [1n, 100000n],
+  instructionWindowMs: [1000n, 86400000n],
+  governanceWindowMs: [1000n, 7776000000n],
+  reservationTtlMaxMs: [1000n, 7776000000n],
+  keysMax: [1n, 32n],
+};
+
+function checkGenesisRules(rules) {
+  rules.requireOnly(Object.keys(GENESIS_RULE_BOUNDS));
+  for (const [name, [lowest, highest]] of Object.entries(GENESIS_RULE_BOUNDS)) {
+    if (!rules.has(name)) continue;
+    const value = rules.integer(name);
+    if (value < lowest || value > highest) {
+      throw new GenesisError('rules.' + name + ' must be between ' + lowest + ' and ' + highest + ', got ' + value);
+    }
+  }
+}
+
 /**
  * Reads a genesis file exactly as Genesis.parse does (same rules; a file Java refuses is refused).
  * Async because the network id (the genesis hash) and the key ids are SHA-256 values.
@@ -746,7 +767,8 @@ export async function parseGenesis(bytes) {
     let root;
     try {
       root = parseJsonObject(bytes, JSON_DEPTH_MAX);
-      root.requireOnly(['version', 'network', 'validators', 'governance', 'instances']);
+      root.requireOnly(['version', 'network', 'validators', 'governance', 'instances', 'rules']);
+      if (root.has('rules')) checkGenesisRules(root.object('rules'));
       if (root.integer('version') !== 1n) throw new GenesisError('genesis version must be 1');
       const network = root.string('network');
       if (!ID_PATTERN.test(network)) throw new GenesisError('network id must match ' + ID_PATTERN.source);

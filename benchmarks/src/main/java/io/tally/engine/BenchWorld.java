@@ -16,7 +16,7 @@ final class BenchWorld {
   static final long FUNDS = 1_000_000_000_000L;
 
   final TestNetwork net = new TestNetwork();
-  final Engine engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
+  final Engine engine = new Engine(TestNetwork.GENESIS, 0);
   final int accountsPerBank;
   final String bankAKey = TestNetwork.BANK_A.keyId();
   final String bankBKey = TestNetwork.BANK_B.keyId();
@@ -74,12 +74,12 @@ final class BenchWorld {
     id++;
     String instructionId = "b-" + id;
     Hash hash = Sha256.of(instructionId.getBytes(StandardCharsets.UTF_8));
-    return new PreVerified(
+    return new PreVerified.Signed(
         offset++,
         time,
         hash,
         null,
-        PreVerified.Kind.INSTRUCTION,
+        false,
         instructionId,
         time + 1_000,
         hash,
@@ -87,8 +87,7 @@ final class BenchWorld {
         Code.ACCEPTED,
         Code.ACCEPTED,
         List.of(keyIds),
-        null,
-        false);
+        null);
   }
 
   /** A block of {@code size} settlements of 1 minor unit with {@code legs} legs each (1 or 2). */

@@ -35,7 +35,7 @@ public class PreVerifyBenchmark {
     @Setup
     public void build() {
       TestNetwork net = new TestNetwork();
-      engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
+      engine = new Engine(TestNetwork.GENESIS, 0);
       engine.execute(net.world());
       records = new ArrayList<>();
       for (int i = 0; i < 2_048; i++) {
@@ -67,7 +67,7 @@ public class PreVerifyBenchmark {
   private static PreVerified preVerifyNext(Log log, Cursor cursor) {
     PreVerified entry = log.engine.preVerify(log.records.get(cursor.next));
     cursor.next = (cursor.next + 1) % log.records.size();
-    if (!entry.signatureCode.accepted()) {
+    if (!entry.earlyCode().accepted()) {
       throw new IllegalStateException("benchmark records must verify");
     }
     return entry;

@@ -39,6 +39,6 @@ public class SnapshotBenchmark {
   @Benchmark
   public Engine snapshotAndRestore() {
     byte[] snapshot = world.engine.snapshot();
-    return Engine.restore(TestNetwork.GENESIS, Rules.DEFAULT, snapshot);
+    return Engine.restore(TestNetwork.GENESIS, snapshot);
   }
 }

@@ -41,6 +41,4 @@ sealed interface Command {
   record ReinstateParticipant(String participant) implements Command {}
 
   record RegisterAsset(String code, int scale, String issuer) implements Command {}
-
-  record Cut(long height) implements Command {}
 }

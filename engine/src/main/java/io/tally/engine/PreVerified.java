@@ -4,89 +4,293 @@ import io.tally.protocol.codec.Hash;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.jws.GeneralJws;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One log record after the pure, parallelizable stage: envelope opened and checked against the
  * genesis instances, body decoded, and every signature checked against the key its {@code kid}
  * names. What depends on state (is that key a current key of the participant who must sign, at this
- * point of the log?) is left to {@link Engine#apply}. Only {@link Engine#preVerify} creates one, so
- * an unchecked signature can never reach the apply step.
+ * point of the log?) is left to {@link Engine#apply}. Only the engine creates one ({@link
+ * Engine#preVerify}, {@link Engine#preVerifyInstruction}), so an unchecked signature can never
+ * reach the apply step: the constructor is private, and the kinds are package-private classes
+ * nested here, built only by the engine's pre-verification stage ({@code PreVerifier}) and, when a
+ * seal is refused, by the apply step ({@code Blocks}).
+ *
+ * <p>The kinds, one class each:
+ *
+ * <ul>
+ *   <li>{@code Refused}: refused before anything in it could be trusted (its envelope did not open
+ *       for this log, or its seal was refused when its segment was applied); it has no envelope.
+ *   <li>{@code Cut}: a cut marker, its seal already checked.
+ *   <li>{@code Anonymous}: an instruction or governance change whose id could not be read (the body
+ *       is no JWS, or its payload has no id with a {@code notAfter}).
+ *   <li>{@code Signed}: an instruction or governance change with its id, {@code notAfter}, content
+ *       hash, command or content code, and the signatures checked so far.
+ * </ul>
  */
-public final class PreVerified {
-
-  /** What kind of entry the record is. */
-  enum Kind {
-    /** Refused before its kind was known (envelope or body unreadable). */
-    NONE,
-    INSTRUCTION,
-    GOVERNANCE,
-    CUT
-  }
+public abstract sealed class PreVerified
+    permits PreVerified.Refused, PreVerified.Cut, PreVerified.Anonymous, PreVerified.Signed {
 
   final long offset;
   final long logTime;
   final Hash entryHash;
-  final @Nullable Envelope envelope;
-  final Kind kind;
-  final @Nullable String id;
-  final long notAfter;
-  final @Nullable Hash contentHash;
-  final @Nullable Command command;
 
-  /** The code of the first rule broken: signatures first, then stateless content rules. */
-  final Code signatureCode;
-
-  final Code contentCode;
-
-  /** Key ids whose signatures verified, in order (instructions). */
-  final List<String> signerKeyIds;
-
-  /** Set when a signature named a key unknown at pre-verification: verified again in apply. */
-  final @Nullable GeneralJws deferred;
-
-  /**
-   * Whether the envelope's seal is still unchecked: the engine admits it when the record is
-   * applied, through a later record of the same producer in the segment that names its hash, or by
-   * checking the signature (ADR 0011).
-   */
-  final boolean sealPending;
-
-  PreVerified(
-      long offset,
-      long logTime,
-      Hash entryHash,
-      @Nullable Envelope envelope,
-      Kind kind,
-      @Nullable String id,
-      long notAfter,
-      @Nullable Hash contentHash,
-      @Nullable Command command,
-      Code signatureCode,
-      Code contentCode,
-      List<String> signerKeyIds,
-      @Nullable GeneralJws deferred,
-      boolean sealPending) {
+  private PreVerified(long offset, long logTime, Hash entryHash) {
     this.offset = offset;
     this.logTime = logTime;
     this.entryHash = entryHash;
-    this.envelope = envelope;
-    this.kind = kind;
-    this.id = id;
-    this.notAfter = notAfter;
-    this.contentHash = contentHash;
-    this.command = command;
-    this.signatureCode = signatureCode;
-    this.contentCode = contentCode;
-    this.signerKeyIds = List.copyOf(signerKeyIds);
-    this.deferred = deferred;
-    this.sealPending = sealPending && envelope != null;
   }
 
-  static PreVerified refused(long offset, long logTime, Hash entryHash, Code code) {
-    return new PreVerified(
-        offset, logTime, entryHash, null, Kind.NONE, null, 0, null, null, code, code, List.of(),
-        null, false);
+  /** The envelope as it opened for this log; null when refused, and for a bare instruction. */
+  abstract @Nullable Envelope envelopeOrNull();
+
+  /**
+   * Whether the envelope's seal is still unchecked: the apply step admits it through a later record
+   * of the same producer in the segment that names its hash, or by checking the signature (ADR
+   * 0011). Only instructions and governance changes that came in an envelope wait for it: a cut's
+   * seal is checked when it is pre-verified, and a refused record has no envelope.
+   */
+  boolean sealPending() {
+    return false;
+  }
+
+  /** The kind as {@link #toString()} names it. */
+  abstract String kindName();
+
+  /**
+   * A record refused before anything in it could be trusted: its envelope did not open for this
+   * log, or its seal was refused when its segment was applied (ADR 0011). It carries no envelope,
+   * so it takes no place in any producer's chain.
+   */
+  static final class Refused extends PreVerified {
+
+    final Code code;
+
+    Refused(long offset, long logTime, Hash entryHash, Code code) {
+      super(offset, logTime, entryHash);
+      this.code = code;
+    }
+
+    @Override
+    @Nullable Envelope envelopeOrNull() {
+      return null;
+    }
+
+    @Override
+    String kindName() {
+      return "REFUSED";
+    }
+
+    @Override
+    public Code earlyCode() {
+      return code;
+    }
+  }
+
+  /**
+   * A cut marker of a validator instance. Its seal was checked when it was pre-verified: a cut ends
+   * its segment, so nothing later in the segment can vouch for it.
+   */
+  static final class Cut extends PreVerified {
+
+    /** Heights start at 1; this one marks a body that is no cut marker (refused as MALFORMED). */
+    static final long UNREADABLE = 0;
+
+    final Envelope envelope;
+
+    /** The height the marker closes, or {@link #UNREADABLE}. */
+    final long height;
+
+    Cut(long offset, long logTime, Hash entryHash, Envelope envelope, long height) {
+      super(offset, logTime, entryHash);
+      if (height < UNREADABLE) {
+        throw new AssertionError("a cut marker's height is positive or UNREADABLE, got " + height);
+      }
+      this.envelope = envelope;
+      this.height = height;
+    }
+
+    boolean readable() {
+      return height != UNREADABLE;
+    }
+
+    @Override
+    Envelope envelopeOrNull() {
+      return envelope;
+    }
+
+    @Override
+    String kindName() {
+      return "CUT";
+    }
+
+    @Override
+    public Code earlyCode() {
+      return readable() ? Code.ACCEPTED : Code.MALFORMED;
+    }
+  }
+
+  /**
+   * An instruction or governance change without a readable id: its body is no JWS, or its payload
+   * carries no id with a {@code notAfter}. Refused ({@link Code#MALFORMED}, or the code of a
+   * signature that failed) and never remembered: without an id nothing can repeat it. Its envelope,
+   * when it has one, still takes its place in its producer's chain.
+   */
+  static final class Anonymous extends PreVerified {
+
+    /** Null for a bare instruction ({@link Engine#preVerifyInstruction}). */
+    final @Nullable Envelope envelope;
+
+    final boolean governance;
+
+    /** Null when the body is no JWS. */
+    final @Nullable Hash contentHash;
+
+    final List<String> signerKeyIds;
+
+    /** The code of its outcome when applied: the signatures' code first, then the content's. */
+    final Code code;
+
+    /** What {@link #earlyCode()} says: as {@link #code}, but an unknown signer is told first. */
+    private final Code earlyCode;
+
+    /**
+     * @param signerUnknown whether a signature named a key unknown at pre-verification (the record
+     *     is refused before that key would be looked up again)
+     */
+    Anonymous(
+        long offset,
+        long logTime,
+        Hash entryHash,
+        @Nullable Envelope envelope,
+        boolean governance,
+        @Nullable Hash contentHash,
+        List<String> signerKeyIds,
+        Code signatureCode,
+        boolean signerUnknown,
+        Code contentCode) {
+      super(offset, logTime, entryHash);
+      this.envelope = envelope;
+      this.governance = governance;
+      this.contentHash = contentHash;
+      this.signerKeyIds = List.copyOf(signerKeyIds);
+      this.code = signatureCode.accepted() ? contentCode : signatureCode;
+      this.earlyCode = Signed.earlyCode(signatureCode, signerUnknown, contentCode);
+    }
+
+    @Override
+    @Nullable Envelope envelopeOrNull() {
+      return envelope;
+    }
+
+    @Override
+    boolean sealPending() {
+      return envelope != null;
+    }
+
+    @Override
+    String kindName() {
+      return governance ? "GOVERNANCE" : "INSTRUCTION";
+    }
+
+    @Override
+    public Code earlyCode() {
+      return earlyCode;
+    }
+  }
+
+  /**
+   * An instruction or governance change with its id, {@code notAfter} and content hash: the apply
+   * step checks its window, whether the id repeats, the signatures that need state, and then its
+   * command's rules.
+   */
+  static final class Signed extends PreVerified {
+
+    /** Null for a bare instruction ({@link Engine#preVerifyInstruction}): never applied. */
+    final @Nullable Envelope envelope;
+
+    final boolean governance;
+    final String id;
+    final long notAfter;
+    final Hash contentHash;
+
+    /** The decoded command; null exactly when {@link #contentCode} is not accepted. */
+    final @Nullable Command command;
+
+    /** The code of the first signature rule broken, or {@link Code#ACCEPTED}. */
+    final Code signatureCode;
+
+    /** The code of the first stateless content rule broken, or {@link Code#ACCEPTED}. */
+    final Code contentCode;
+
+    /** Key ids whose signatures verified, in order (instructions). */
+    final List<String> signerKeyIds;
+
+    /** Set when a signature named a key unknown at pre-verification: verified again in apply. */
+    final @Nullable GeneralJws deferred;
+
+    Signed(
+        long offset,
+        long logTime,
+        Hash entryHash,
+        @Nullable Envelope envelope,
+        boolean governance,
+        String id,
+        long notAfter,
+        Hash contentHash,
+        @Nullable Command command,
+        Code signatureCode,
+        Code contentCode,
+        List<String> signerKeyIds,
+        @Nullable GeneralJws deferred) {
+      super(offset, logTime, entryHash);
+      if ((command != null) != contentCode.accepted()) {
+        throw new AssertionError("a command is decoded exactly when its content is accepted");
+      }
+      this.envelope = envelope;
+      this.governance = governance;
+      this.id = id;
+      this.notAfter = notAfter;
+      this.contentHash = contentHash;
+      this.command = command;
+      this.signatureCode = signatureCode;
+      this.contentCode = contentCode;
+      this.signerKeyIds = List.copyOf(signerKeyIds);
+      this.deferred = deferred;
+    }
+
+    /** The rule of {@link PreVerified#earlyCode()} for a signed body. */
+    static Code earlyCode(Code signatureCode, boolean signerUnknown, Code contentCode) {
+      if (!signatureCode.accepted()) {
+        return signatureCode;
+      }
+      if (signerUnknown) {
+        return Code.SIGNER_UNKNOWN;
+      }
+      return contentCode;
+    }
+
+    @Override
+    @Nullable Envelope envelopeOrNull() {
+      return envelope;
+    }
+
+    @Override
+    boolean sealPending() {
+      return envelope != null;
+    }
+
+    @Override
+    String kindName() {
+      return governance ? "GOVERNANCE" : "INSTRUCTION";
+    }
+
+    @Override
+    public Code earlyCode() {
+      return earlyCode(signatureCode, deferred != null, contentCode);
+    }
   }
 
   public long offset() {
@@ -97,8 +301,8 @@ public final class PreVerified {
    * The envelope, when it opened for this log (refused records have none). Its seal may still be
    * refused when its segment is applied (ADR 0011): the outcome at {@link #offset()} says.
    */
-  public java.util.Optional<Envelope> envelope() {
-    return java.util.Optional.ofNullable(envelope);
+  public Optional<Envelope> envelope() {
+    return Optional.ofNullable(envelopeOrNull());
   }
 
   /**
@@ -107,7 +311,7 @@ public final class PreVerified {
    * blocks of cuts).
    */
   public boolean isCut() {
-    return kind == Kind.CUT;
+    return this instanceof Cut;
   }
 
   /**
@@ -116,27 +320,24 @@ public final class PreVerified {
    * yet is {@link Code#SIGNER_UNKNOWN}), or {@link Code#ACCEPTED} when nothing is wrong yet. The
    * rules that need state (revoked keys, funds, duplicates) are the validators'.
    */
-  public Code earlyCode() {
-    if (!signatureCode.accepted()) {
-      return signatureCode;
-    }
-    if (deferred != null) {
-      return Code.SIGNER_UNKNOWN;
-    }
-    return contentCode;
-  }
+  public abstract Code earlyCode();
 
   /** The instruction's {@code notAfter} (log time, ms), if the record could be read that far. */
-  public java.util.OptionalLong notAfter() {
-    return id == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(notAfter);
+  public OptionalLong notAfter() {
+    return this instanceof Signed signed ? OptionalLong.of(signed.notAfter) : OptionalLong.empty();
   }
 
   /**
    * The hash that identifies the instruction's content for duplicate detection (the same id with
    * another hash is {@link Code#DUPLICATE_CONFLICT}), if the record could be read that far.
    */
-  public java.util.Optional<Hash> contentHash() {
-    return java.util.Optional.ofNullable(contentHash);
+  public Optional<Hash> contentHash() {
+    if (this instanceof Signed signed) {
+      return Optional.of(signed.contentHash);
+    } else if (this instanceof Anonymous anonymous) {
+      return Optional.ofNullable(anonymous.contentHash);
+    }
+    return Optional.empty();
   }
 
   /**
@@ -145,16 +346,27 @@ public final class PreVerified {
    * verifies them when it applies the record).
    */
   public List<String> signerKeyIds() {
-    return signerKeyIds;
+    if (this instanceof Signed signed) {
+      return signed.signerKeyIds;
+    } else if (this instanceof Anonymous anonymous) {
+      return anonymous.signerKeyIds;
+    }
+    return List.of();
   }
 
   /** The instruction id the record carries, if it could be read. */
-  public java.util.Optional<String> instructionId() {
-    return java.util.Optional.ofNullable(id);
+  public Optional<String> instructionId() {
+    return this instanceof Signed signed ? Optional.of(signed.id) : Optional.empty();
   }
 
   @Override
   public String toString() {
-    return "PreVerified[offset " + offset + ", " + kind + ", id " + id + "]";
+    return "PreVerified[offset "
+        + offset
+        + ", "
+        + kindName()
+        + ", id "
+        + instructionId().orElse("null")
+        + "]";
   }
 }

@@ -51,18 +51,18 @@ final class Snapshots {
    * network's snapshot, runs when the supplier is called, on any thread, as often as asked, always
    * giving the bytes of this point.
    */
-  static Supplier<byte[]> prepare(Engine engine) {
+  static Supplier<byte[]> prepare(Hash genesisHash, int shard, EngineState state) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF(MAGIC);
-      out.write(engine.genesis().hash().toBytes());
-      out.writeInt(engine.shard());
-      out.writeLong(engine.height());
-      out.write(engine.lastHeaderHash().toBytes());
-      out.write(engine.stateDigest().toBytes());
-      out.writeLong(engine.logTime());
+      out.write(genesisHash.toBytes());
+      out.writeInt(shard);
+      out.writeLong(state.height);
+      out.write(state.lastHeader.toBytes());
+      out.write(state.stateDigest.toBytes());
+      out.writeLong(state.logTime);
 
-      Map<String, ProducerSequences.Position> positions = engine.sequences().positions();
+      Map<String, ProducerSequences.Position> positions = state.sequences.positions();
       out.writeInt(positions.size());
       for (Map.Entry<String, ProducerSequences.Position> entry : positions.entrySet()) {
         out.writeUTF(entry.getKey());
@@ -70,22 +70,22 @@ final class Snapshots {
         out.writeLong(entry.getValue().nextSeq());
         out.write(entry.getValue().last().toBytes());
       }
-      List<Participant> participants = Engine.sortedValues(engine.participantMap());
+      List<Participant> participants = EngineState.sortedValues(state.participants);
       out.writeInt(participants.size());
       for (Participant participant : participants) {
         participant.write(out);
       }
-      List<Asset> assets = Engine.sortedValues(engine.assetMap());
+      List<Asset> assets = EngineState.sortedValues(state.assets);
       out.writeInt(assets.size());
       for (Asset asset : assets) {
         asset.write(out);
       }
-      List<Account> accounts = engine.accountsInOrder();
+      List<Account> accounts = state.accountsBySeq;
       out.writeInt(accounts.size());
       for (Account account : accounts) {
         account.write(out);
       }
-      List<Reservation> reservations = Engine.sortedValues(engine.reservationMap());
+      List<Reservation> reservations = EngineState.sortedValues(state.reservations);
       out.writeInt(reservations.size());
       for (Reservation reservation : reservations) {
         reservation.write(out);
@@ -93,7 +93,7 @@ final class Snapshots {
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
-    Remembered[] remembered = engine.rememberedMap().values().toArray(new Remembered[0]);
+    Remembered[] remembered = state.rememberedInAnyOrder();
     return () -> finish(bytes, remembered);
   }
 
@@ -139,22 +139,23 @@ final class Snapshots {
         throw new IllegalArgumentException("engine snapshot belongs to another network");
       }
       Engine engine = new Engine(genesis, rules, in.readInt());
-      long height = in.readLong();
-      Hash lastHeader = hash(in);
-      Hash stateDigest = hash(in);
-      long logTime = in.readLong();
+      EngineState state = engine.state();
+      state.height = in.readLong();
+      state.lastHeader = hash(in);
+      state.stateDigest = hash(in);
+      state.logTime = in.readLong();
       TreeMap<String, ProducerSequences.Position> positions = new TreeMap<>();
       for (int i = in.readInt(); i > 0; i--) {
         positions.put(
             in.readUTF(), new ProducerSequences.Position(in.readLong(), in.readLong(), hash(in)));
       }
-      engine.restoreChain(
-          height, lastHeader, stateDigest, logTime, new ProducerSequences(positions));
+      state.sequences = new ProducerSequences(positions);
       for (int i = in.readInt(); i > 0; i--) {
-        engine.restoreParticipant(participant(in));
+        state.addParticipant(participant(in));
       }
       for (int i = in.readInt(); i > 0; i--) {
-        engine.restoreAsset(new Asset(in.readUTF(), in.readInt(), in.readUTF()));
+        Asset asset = new Asset(in.readUTF(), in.readInt(), in.readUTF());
+        state.assets.put(asset.code(), asset);
       }
       int accountCount = in.readInt();
       for (int seq = 0; seq < accountCount; seq++) {
@@ -163,13 +164,13 @@ final class Snapshots {
         account.postedCredits = in.readLong();
         account.pendingDebits = in.readLong();
         account.pendingCredits = in.readLong();
-        engine.restoreAccount(account);
+        state.addAccount(account);
       }
       for (int i = in.readInt(); i > 0; i--) {
-        engine.restoreReservation(reservation(in));
+        state.addReservation(reservation(in));
       }
       for (int i = in.readInt(); i > 0; i--) {
-        engine.restoreRemembered(
+        state.remember(
             new Remembered(
                 in.readUTF(), hash(in), Code.valueOf(in.readUTF()), in.readLong(), in.readLong()));
       }

@@ -13,6 +13,7 @@ import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.genesis.GenesisException;
+import io.tally.protocol.genesis.GenesisRules;
 import io.tally.protocol.genesis.Instance;
 import io.tally.protocol.genesis.Member;
 import io.tally.protocol.genesis.Role;
@@ -64,11 +65,20 @@ public final class TestNetwork {
    * (g = 2), instances {@code gateway-1}, {@code identity-1} and {@code
    * validator-1-instance..validator-4-instance}; every key is {@link #key(String)} of its id.
    */
-  public static final byte[] GENESIS_BYTES = genesisBytes();
+  public static final byte[] GENESIS_BYTES = genesisBytes(GenesisRules.NONE);
 
   public static final Genesis GENESIS = parse(GENESIS_BYTES);
 
-  private static byte[] genesisBytes() {
+  /**
+   * The network of {@link #GENESIS} with {@code rules} in its genesis: the same validators,
+   * administrators and instances (so every record this class builds opens there too), another
+   * network hash. With {@link GenesisRules#NONE} it is {@link #GENESIS} byte for byte.
+   */
+  public static Genesis genesisWith(GenesisRules rules) {
+    return parse(genesisBytes(rules));
+  }
+
+  private static byte[] genesisBytes(GenesisRules rules) {
     List<Member> validators = new ArrayList<>();
     List<Instance> instances = new ArrayList<>();
     instances.add(instance("gateway-1", GATEWAY, Role.GATEWAY));
@@ -89,7 +99,8 @@ public final class TestNetwork {
             new Member("admin-2", ADMIN_2.verificationKey()),
             new Member("admin-3", ADMIN_3.verificationKey())),
         2,
-        instances);
+        instances,
+        rules);
   }
 
   private static Instance instance(String id, SigningKey key, Role role) {

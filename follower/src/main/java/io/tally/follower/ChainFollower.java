@@ -4,7 +4,6 @@ import io.tally.engine.BlockResult;
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
 import io.tally.engine.PreVerified;
-import io.tally.engine.Rules;
 import io.tally.protocol.genesis.Genesis;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * block to the {@link FollowerPolicy}, certify it with the policy's {@link Certifier}, take the
  * snapshots the policy asks for, and, after any failure, back off (capped) and start again from the
  * stored progress.
+ *
+ * <p>The engine's rules are the genesis' ({@link io.tally.engine.Rules#of}).
  *
  * <p>A service runs it on a thread ({@link #run}); the simulator drives it step by step on its own
  * thread ({@link #start}, {@link Attempt#step}). Either way the follower does the same work in the
@@ -64,7 +65,6 @@ public final class ChainFollower implements Runnable {
   }
 
   private final Genesis genesis;
-  private final Rules rules;
   private final Supplier<LogReader> logReaders;
   private final ParallelPreVerifier verifiers;
   private final Clock clock;
@@ -75,14 +75,12 @@ public final class ChainFollower implements Runnable {
 
   public ChainFollower(
       Genesis genesis,
-      Rules rules,
       Supplier<LogReader> logReaders,
       ParallelPreVerifier verifiers,
       Clock clock,
       Settings settings,
       FollowerPolicy policy) {
     this.genesis = genesis;
-    this.rules = rules;
     this.logReaders = logReaders;
     this.verifiers = verifiers;
     this.clock = clock;
@@ -134,15 +132,15 @@ public final class ChainFollower implements Runnable {
     Engine engine;
     byte[] snapshot = start.snapshot();
     if (snapshot == null) {
-      engine = new Engine(genesis, rules, settings.shard());
+      engine = new Engine(genesis, settings.shard());
     } else {
       try {
-        engine = Engine.restore(genesis, rules, snapshot);
+        engine = Engine.restore(genesis, snapshot);
       } catch (RuntimeException e) {
         log.warn(
             "{}: the snapshot does not restore; replaying from the genesis", settings.name(), e);
         start = policy.unreadableSnapshot(start);
-        engine = new Engine(genesis, rules, settings.shard());
+        engine = new Engine(genesis, settings.shard());
       }
     }
     log.info(

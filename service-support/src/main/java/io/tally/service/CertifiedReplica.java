@@ -8,7 +8,6 @@ import io.tally.engine.Engine;
 import io.tally.engine.Outcome;
 import io.tally.engine.ParticipantView;
 import io.tally.engine.PreVerified;
-import io.tally.engine.Rules;
 import io.tally.follower.Certifier;
 import io.tally.follower.ChainFollower;
 import io.tally.follower.ComputedBlock;
@@ -147,11 +146,10 @@ public final class CertifiedReplica implements Runnable {
     this.genesis = genesis;
     this.shard = shard;
     this.finalityReaders = finalityReaders;
-    this.engine = new Engine(genesis, Rules.DEFAULT, shard);
+    this.engine = new Engine(genesis, shard);
     this.follower =
         new ChainFollower(
             genesis,
-            Rules.DEFAULT,
             logReaders,
             verifiers,
             Clock.systemUTC(),

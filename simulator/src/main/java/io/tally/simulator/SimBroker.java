@@ -103,18 +103,26 @@ final class SimBroker {
     if (index > 0) {
       counts.reordered++;
     }
-    Write write = inFlight.remove(index);
+    deliver(inFlight.remove(index), random, faults);
+  }
+
+  /**
+   * Delivers {@code write} now, as a producer that waits for the acknowledgement sees it.
+   *
+   * @return whether the broker acknowledged it
+   */
+  boolean deliver(Write write, Random random, boolean faults) {
     if (faults && random.nextInt(25) == 0) {
       counts.dropped++;
       write.failed().run(); // lost before the broker appended it; the send times out
-      return;
+      return false;
     }
     append(write.topic(), write.value());
     counts.delivered++;
     if (faults && random.nextInt(25) == 0) {
       counts.unacknowledged++;
       write.failed().run(); // appended, but the acknowledgement was lost
-      return;
+      return false;
     }
     if (faults && random.nextInt(25) == 0) {
       append(write.topic(), write.value());
@@ -125,6 +133,7 @@ final class SimBroker {
       counts.copied++;
     }
     write.acked().run();
+    return true;
   }
 
   long size(Topic topic) {

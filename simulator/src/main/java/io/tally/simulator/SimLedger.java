@@ -1,6 +1,5 @@
 package io.tally.simulator;
 
-import io.tally.engine.Rules;
 import io.tally.follower.ChainFollower;
 import io.tally.follower.ParallelPreVerifier;
 import io.tally.follower.VoteCertifier;
@@ -26,7 +25,6 @@ final class SimLedger {
 
   SimLedger(
       Genesis genesis,
-      Rules rules,
       SimBroker broker,
       SimClock clock,
       Random random,
@@ -48,7 +46,6 @@ final class SimLedger {
     this.follower =
         new ChainFollower(
             genesis,
-            rules,
             () -> broker.logReader(1 + random.nextInt(64)),
             ParallelPreVerifier.sequential(),
             clock,

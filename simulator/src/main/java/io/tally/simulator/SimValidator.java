@@ -1,6 +1,5 @@
 package io.tally.simulator;
 
-import io.tally.engine.Rules;
 import io.tally.engine.TestNetwork;
 import io.tally.follower.ChainFollower;
 import io.tally.follower.ParallelPreVerifier;
@@ -23,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +58,7 @@ final class SimValidator {
   private final SimBroker broker;
   private final SimClock clock;
   private final Random random;
+  private final BooleanSupplier faults;
   private final Invariants invariants;
   private final ChainFollower follower;
   // The simulated disk: survives a crash, not a lost disk.
@@ -65,7 +66,6 @@ final class SimValidator {
   private ChainFollower.@Nullable Attempt attempt;
   private @Nullable EnvelopeWriter logWriter;
   private @Nullable EnvelopeWriter voteWriter;
-  private boolean writeFailed;
   int crashes;
   int disksLost;
 
@@ -73,11 +73,12 @@ final class SimValidator {
       int place,
       Behaviour behaviour,
       Genesis genesis,
-      Rules rules,
       SimBroker broker,
       SimClock clock,
       Random random,
+      BooleanSupplier faults,
       Invariants invariants) {
+    this.faults = faults;
     this.id = "validator-" + place;
     this.instanceId = id + "-instance";
     this.behaviour = behaviour;
@@ -105,7 +106,6 @@ final class SimValidator {
     this.follower =
         new ChainFollower(
             genesis,
-            rules,
             () -> broker.logReader(1 + random.nextInt(64)),
             ParallelPreVerifier.sequential(),
             clock,
@@ -124,7 +124,6 @@ final class SimValidator {
     SigningKey instanceKey = TestNetwork.key(instanceId);
     logWriter = new EnvelopeWriter(instanceId, Stream.log(0), epoch, instanceKey);
     voteWriter = new EnvelopeWriter(instanceId, Stream.votes(0), epoch, instanceKey);
-    writeFailed = false;
     attempt = follower.start();
   }
 
@@ -132,11 +131,6 @@ final class SimValidator {
   void step() throws InterruptedException {
     ChainFollower.Attempt current = attempt;
     if (current == null) {
-      return;
-    }
-    if (writeFailed) {
-      attempt = null; // the broker did not acknowledge a write: the publisher threw, as on Kafka
-      start();
       return;
     }
     try {
@@ -179,8 +173,21 @@ final class SimValidator {
     }
   }
 
+  /** An attacker's write: nobody waits for it. */
   private void send(SimBroker.Topic topic, byte[] value) {
-    broker.send(new SimBroker.Write(topic, instanceId, value, () -> {}, () -> writeFailed = true));
+    broker.send(new SimBroker.Write(topic, instanceId, value, () -> {}, () -> {}));
+  }
+
+  /**
+   * The validator's own write: like the Kafka publisher, it returns once the broker acknowledged it
+   * and throws otherwise, so that the follower starts again from the last snapshot (taken only
+   * after the vote returned) and votes again.
+   */
+  private void publish(SimBroker.Topic topic, byte[] value) {
+    SimBroker.Write write = new SimBroker.Write(topic, instanceId, value, () -> {}, () -> {});
+    if (!broker.deliver(write, random, faults.getAsBoolean())) {
+      throw new IllegalStateException("the broker did not acknowledge the write");
+    }
   }
 
   private final class Publisher implements VotePublisher {
@@ -192,7 +199,7 @@ final class SimValidator {
         throw new IllegalStateException("the validator is not started");
       }
       if (behaviour == Behaviour.HONEST) {
-        send(SimBroker.Topic.VOTES, votes.next(EnvelopeType.VOTE, vote.toBytes()).toBytes());
+        publish(SimBroker.Topic.VOTES, votes.next(EnvelopeType.VOTE, vote.toBytes()).toBytes());
         return;
       }
       BlockHeader header;
@@ -205,7 +212,7 @@ final class SimValidator {
         case WITHHOLD -> {}
         case WRONG_HEADER -> sign(votes, wrongState(header));
         case EQUIVOCATE -> {
-          send(SimBroker.Topic.VOTES, votes.next(EnvelopeType.VOTE, vote.toBytes()).toBytes());
+          publish(SimBroker.Topic.VOTES, votes.next(EnvelopeType.VOTE, vote.toBytes()).toBytes());
           sign(votes, wrongState(header));
         }
         case OTHER_NETWORK ->
@@ -217,7 +224,7 @@ final class SimValidator {
 
     private void sign(EnvelopeWriter votes, BlockHeader header) {
       Vote lie = Vote.sign(header, validatorKey);
-      send(SimBroker.Topic.VOTES, votes.next(EnvelopeType.VOTE, lie.toBytes()).toBytes());
+      publish(SimBroker.Topic.VOTES, votes.next(EnvelopeType.VOTE, lie.toBytes()).toBytes());
     }
 
     @Override
@@ -227,7 +234,7 @@ final class SimValidator {
         throw new IllegalStateException("the validator is not started");
       }
       byte[] body = new JsonWriter().beginObject().member("height", height).endObject().toUtf8();
-      send(SimBroker.Topic.LOG, log.next(EnvelopeType.CUT, body).toBytes());
+      publish(SimBroker.Topic.LOG, log.next(EnvelopeType.CUT, body).toBytes());
     }
   }
 

@@ -4,7 +4,6 @@ import io.tally.engine.AccountView;
 import io.tally.engine.BlockResult;
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
-import io.tally.engine.Rules;
 import io.tally.engine.TestNetwork;
 import io.tally.protocol.block.BlockHeader;
 import io.tally.protocol.genesis.Genesis;
@@ -97,12 +96,13 @@ public final class Simulation {
   private final SimBroker broker = new SimBroker(clock);
   private final Invariants invariants = new Invariants();
   private final Genesis genesis = TestNetwork.GENESIS;
-  private final Rules rules = Rules.DEFAULT;
   private final List<SimValidator> validators = new ArrayList<>();
   private final SimLedger ledger;
   private final SimGateway gateway;
   private final SimValidator.Behaviour byzantineBehaviour;
   private long step;
+  // Whether the broker may fail writes now: in the faulty phase of a run with faults.
+  private boolean faulty;
   private long clockJumps;
   private long attackerWrites;
 
@@ -125,16 +125,15 @@ public final class Simulation {
               place,
               place == byzantine ? byzantineBehaviour : SimValidator.Behaviour.HONEST,
               genesis,
-              rules,
               broker,
               clock,
               random,
+              () -> faulty,
               invariants));
     }
     this.ledger =
         new SimLedger(
             genesis,
-            rules,
             broker,
             clock,
             random,
@@ -164,10 +163,12 @@ public final class Simulation {
   private Report run() throws InterruptedException {
     validators.forEach(SimValidator::start);
     ledger.start();
+    faulty = options.faults();
     for (; step < options.steps(); step++) {
       faultyStep();
       checkNotHalted();
     }
+    faulty = false;
     long quietFrom = step;
     long quietFromMs = clock.millis();
     broker.resetClock();
@@ -318,7 +319,7 @@ public final class Simulation {
    * same headers, and balances equal to the engine's accounts.
    */
   private void checkAgainstAReplay() {
-    Engine reference = new Engine(genesis, rules, 0);
+    Engine reference = new Engine(genesis, 0);
     for (Map.Entry<Long, List<LogRecord>> block : ledger.store.records().entrySet()) {
       Optional<BlockResult> closed = Optional.empty();
       for (LogRecord record : block.getValue()) {

@@ -19,6 +19,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -28,15 +30,17 @@ import java.util.Set;
  * {"version":1,"network":"tally-local",
  *  "validators":{"quorum":3,"members":[{"id":"validator-1","key":{JWK}}, ...]},
  *  "governance":{"threshold":2,"members":[{"id":"admin-1","key":{JWK}}, ...]},
- *  "instances":[{"id":"gateway-1","role":"gateway","key":{JWK}}, ...]}
+ *  "instances":[{"id":"gateway-1","role":"gateway","key":{JWK}}, ...],
+ *  "rules":{"legsMax":16, ...}}
  * </pre>
  *
  * <p>Loading checks: the shape (unknown members refused), ids and keys distinct across the whole
  * file, 1 to {@link Limits#GENESIS_MEMBERS_MAX} validators with a quorum {@code q} that no {@code f
  * = floor((n-1)/3)} faulty validators can split (see {@link #quorumMin(int)}), 2 to {@code m}
  * governance signatures (never one key alone), a known {@link Role} for every instance (what it may
- * produce; readers enforce it). The network is identified by the SHA-256 of the file's bytes
- * exactly as loaded, so the file is never re-serialized.
+ * produce; readers enforce it), and the optional {@code rules} within their bounds ({@link
+ * GenesisRules}; a genesis without them gives the engine's defaults). The network is identified by
+ * the SHA-256 of the file's bytes exactly as loaded, so the file is never re-serialized.
  */
 public final class Genesis {
 
@@ -49,14 +53,17 @@ public final class Genesis {
   private final Committee governance;
   private final Committee instances;
   private final Map<String, Role> roles;
+  private final GenesisRules rules;
 
   private Genesis(
       Hash hash,
       String network,
       Committee validators,
       Committee governance,
-      List<Instance> instances) {
+      List<Instance> instances,
+      GenesisRules rules) {
     this.hash = hash;
+    this.rules = rules;
     this.network = network;
     this.validators = validators;
     this.governance = governance;
@@ -84,7 +91,8 @@ public final class Genesis {
     }
     try {
       JsonObject root = JsonReader.parseObject(bytes, Limits.JSON_DEPTH_MAX);
-      root.requireOnly(Set.of("version", "network", "validators", "governance", "instances"));
+      root.requireOnly(
+          Set.of("version", "network", "validators", "governance", "instances", "rules"));
       if (root.integer("version") != VERSION) {
         throw new GenesisException("genesis version must be " + VERSION);
       }
@@ -146,12 +154,14 @@ public final class Genesis {
       }
 
       requireDistinct(validatorMembers, governanceMembers, instanceMembers);
+      GenesisRules rules = root.has("rules") ? rules(root.object("rules")) : GenesisRules.NONE;
       return new Genesis(
           Sha256.of(bytes),
           network,
           new Committee(validatorMembers, (int) quorum),
           new Committee(governanceMembers, (int) threshold),
-          instances);
+          instances,
+          rules);
     } catch (JsonException e) {
       throw new GenesisException("genesis: " + e.getMessage(), e);
     }
@@ -193,14 +203,23 @@ public final class Genesis {
     return instances;
   }
 
+  /**
+   * The rules the network's engines enforce, as the genesis gives them: {@link GenesisRules#NONE}
+   * when it has no {@code rules}, and each missing member empty (the engine's default).
+   */
+  public GenesisRules rules() {
+    return rules;
+  }
+
   /** The role of instance {@code id}, or empty if the genesis has no such instance. */
   public Optional<Role> role(String id) {
     return Optional.ofNullable(roles.get(id));
   }
 
   /**
-   * Writes a version-1 genesis file's bytes (for tools that create networks). The result loads with
-   * {@link #parse(byte[])} if the arguments satisfy its rules.
+   * Writes a version-1 genesis file's bytes without {@code rules} (for tools that create networks):
+   * its engines enforce the defaults. The result loads with {@link #parse(byte[])} if the arguments
+   * satisfy its rules.
    */
   public static byte[] write(
       String network,
@@ -209,6 +228,22 @@ public final class Genesis {
       List<Member> governance,
       int threshold,
       List<Instance> instances) {
+    return write(network, validators, quorum, governance, threshold, instances, GenesisRules.NONE);
+  }
+
+  /**
+   * Writes a version-1 genesis file's bytes with the rules given in {@code rules} (none given: no
+   * {@code rules} member, the same bytes as the form without it). The result loads with {@link
+   * #parse(byte[])} if the arguments satisfy its rules.
+   */
+  public static byte[] write(
+      String network,
+      List<Member> validators,
+      int quorum,
+      List<Member> governance,
+      int threshold,
+      List<Instance> instances,
+      GenesisRules rules) {
     JsonWriter json =
         new JsonWriter().beginObject().member("version", VERSION).member("network", network);
     json.name("validators").beginObject().member("quorum", quorum).name("members");
@@ -222,7 +257,68 @@ public final class Genesis {
       instance.member().key().toJwk().writeTo(json);
       json.endObject();
     }
-    return json.endArray().endObject().toUtf8();
+    json.endArray();
+    if (!rules.isEmpty()) {
+      writeRules(json.name("rules").beginObject(), rules).endObject();
+    }
+    return json.endObject().toUtf8();
+  }
+
+  private static JsonWriter writeRules(JsonWriter json, GenesisRules rules) {
+    rules.legsMax().ifPresent(value -> json.member("legsMax", value));
+    rules.blockEntriesMax().ifPresent(value -> json.member("blockEntriesMax", value));
+    rules.instructionWindowMs().ifPresent(value -> json.member("instructionWindowMs", value));
+    rules.governanceWindowMs().ifPresent(value -> json.member("governanceWindowMs", value));
+    rules.reservationTtlMaxMs().ifPresent(value -> json.member("reservationTtlMaxMs", value));
+    rules.keysMax().ifPresent(value -> json.member("keysMax", value));
+    return json;
+  }
+
+  /** Reads the {@code rules} member: only known names, each an integer within its bounds. */
+  private static GenesisRules rules(JsonObject json) throws JsonException, GenesisException {
+    json.requireOnly(
+        Set.of(
+            "legsMax",
+            "blockEntriesMax",
+            "instructionWindowMs",
+            "governanceWindowMs",
+            "reservationTtlMaxMs",
+            "keysMax"));
+    return new GenesisRules(
+        intRule(json, "legsMax", GenesisRules.LEGS_MAX_HIGHEST),
+        intRule(json, "blockEntriesMax", GenesisRules.BLOCK_ENTRIES_MAX_HIGHEST),
+        windowRule(json, "instructionWindowMs", GenesisRules.INSTRUCTION_WINDOW_MS_HIGHEST),
+        windowRule(json, "governanceWindowMs", GenesisRules.GOVERNANCE_WINDOW_MS_HIGHEST),
+        windowRule(json, "reservationTtlMaxMs", GenesisRules.RESERVATION_TTL_MAX_MS_HIGHEST),
+        intRule(json, "keysMax", GenesisRules.KEYS_MAX_HIGHEST));
+  }
+
+  private static OptionalInt intRule(JsonObject json, String name, int highest)
+      throws JsonException, GenesisException {
+    if (!json.has(name)) {
+      return OptionalInt.empty();
+    }
+    long value = json.integer(name);
+    requireWithin(name, value, 1, highest);
+    return OptionalInt.of((int) value);
+  }
+
+  private static OptionalLong windowRule(JsonObject json, String name, long highest)
+      throws JsonException, GenesisException {
+    if (!json.has(name)) {
+      return OptionalLong.empty();
+    }
+    long value = json.integer(name);
+    requireWithin(name, value, GenesisRules.WINDOW_MS_LOWEST, highest);
+    return OptionalLong.of(value);
+  }
+
+  private static void requireWithin(String name, long value, long lowest, long highest)
+      throws GenesisException {
+    String broken = GenesisRules.outside(name, value, lowest, highest);
+    if (broken != null) {
+      throw new GenesisException(broken);
+    }
   }
 
   private static JsonWriter writeMembers(JsonWriter json, List<Member> members) {

@@ -130,6 +130,109 @@ class GenesisTest {
     assertThat(genesis.role("validator-1")).isEmpty();
   }
 
+  /** SHA-256 of {@link Fixtures#genesisBytes()} before genesis files could carry rules. */
+  private static final String FIXTURE_HASH_BEFORE_RULES =
+      "0f567a14f8571823f1e142bcab741c3d2d460c3e62c35b34d507a81ae757b80e";
+
+  @Test
+  void aGenesisWithoutRulesIsWrittenAndHashedAsBeforeAndGivesNoRules() throws Exception {
+    byte[] bytes = Fixtures.genesisBytes();
+    Genesis genesis = Genesis.parse(bytes);
+
+    assertThat(genesis.hash().toHex()).isEqualTo(FIXTURE_HASH_BEFORE_RULES);
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).doesNotContain("rules");
+    assertThat(genesis.rules()).isEqualTo(GenesisRules.NONE);
+    assertThat(genesis.rules().isEmpty()).isTrue();
+    assertThat(withRules(GenesisRules.NONE)).isEqualTo(bytes);
+  }
+
+  @Test
+  void aGenesisWithRulesLoadsThemAndLeavesTheOthersEmpty() throws Exception {
+    GenesisRules rules =
+        GenesisRules.NONE.withLegsMax(2).withGovernanceWindowMs(86_400_000).withKeysMax(4);
+    byte[] bytes = withRules(rules);
+
+    Genesis genesis = Genesis.parse(bytes);
+
+    assertThat(genesis.rules()).isEqualTo(rules);
+    assertThat(genesis.rules().legsMax()).hasValue(2);
+    assertThat(genesis.rules().blockEntriesMax()).isEmpty();
+    assertThat(genesis.rules().instructionWindowMs()).isEmpty();
+    assertThat(genesis.rules().governanceWindowMs()).hasValue(86_400_000);
+    assertThat(genesis.rules().reservationTtlMaxMs()).isEmpty();
+    assertThat(genesis.rules().keysMax()).hasValue(4);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .endsWith(",\"rules\":{\"legsMax\":2,\"governanceWindowMs\":86400000,\"keysMax\":4}}");
+    assertThat(genesis.hash()).isEqualTo(Sha256.of(bytes));
+    assertThat(genesis.hash().toHex()).isNotEqualTo(FIXTURE_HASH_BEFORE_RULES);
+  }
+
+  @Test
+  void anEmptyRulesObjectGivesNoRules() throws Exception {
+    Genesis genesis = Genesis.parse(rulesText("{}"));
+
+    assertThat(genesis.rules()).isEqualTo(GenesisRules.NONE);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"legsMax\":0}|rules.legsMax must be between 1 and 64, got 0",
+        "{\"legsMax\":65}|rules.legsMax must be between 1 and 64, got 65",
+        "{\"legsMax\":4294967298}|rules.legsMax must be between 1 and 64, got 4294967298",
+        "{\"blockEntriesMax\":0}|rules.blockEntriesMax must be between 1 and 100000",
+        "{\"blockEntriesMax\":100001}|rules.blockEntriesMax must be between 1 and 100000",
+        "{\"instructionWindowMs\":999}|rules.instructionWindowMs must be between 1000 and",
+        "{\"instructionWindowMs\":86400001}|rules.instructionWindowMs must be between 1000 and 86400000",
+        "{\"governanceWindowMs\":-1}|rules.governanceWindowMs must be between 1000 and 7776000000",
+        "{\"governanceWindowMs\":7776000001}|rules.governanceWindowMs must be between 1000 and",
+        "{\"reservationTtlMaxMs\":0}|rules.reservationTtlMaxMs must be between 1000 and 7776000000",
+        "{\"reservationTtlMaxMs\":7776000001}|rules.reservationTtlMaxMs must be between 1000",
+        "{\"keysMax\":0}|rules.keysMax must be between 1 and 32, got 0",
+        "{\"keysMax\":33}|rules.keysMax must be between 1 and 32, got 33",
+        "{\"legsMax\":\"2\"}|\"legsMax\" must be an integer",
+        "{\"legsMax\":2.5}|genesis:",
+        "{\"legsMax\":null}|genesis:",
+        "{\"legs\":2}|unexpected member \"legs\"",
+        "[]|\"rules\" must be an object",
+      })
+  void rulesOutsideTheirBoundsOrShapeAreRefused(String rules, String message) {
+    assertRefused(rulesText(rules), message);
+  }
+
+  @Test
+  void rulesOutsideTheirBoundsCannotBeWrittenEither() {
+    assertThatThrownBy(() -> GenesisRules.NONE.withLegsMax(65))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rules.legsMax must be between 1 and 64, got 65");
+    assertThatThrownBy(() -> GenesisRules.NONE.withInstructionWindowMs(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rules.instructionWindowMs");
+  }
+
+  /** The fixture network with {@code rules}, written by {@link Genesis#write}. */
+  private static byte[] withRules(GenesisRules rules) {
+    return Genesis.write(
+        "tally-test",
+        Fixtures.validators(4, 3).members(),
+        3,
+        List.of(Fixtures.member("admin-1"), Fixtures.member("admin-2"), Fixtures.member("admin-3")),
+        2,
+        List.of(
+            Fixtures.instance("gateway-1", Role.GATEWAY),
+            Fixtures.instance("identity-1", Role.IDENTITY),
+            Fixtures.instance("validator-1-instance", Role.VALIDATOR)),
+        rules);
+  }
+
+  /** The fixture genesis with {@code "rules":<json>} added as its last member. */
+  private static byte[] rulesText(String json) {
+    String good = new String(Fixtures.genesisBytes(), StandardCharsets.UTF_8);
+    return (good.substring(0, good.length() - 1) + ",\"rules\":" + json + "}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   private static byte[] genesis(int n, int q, int g) {
     return Genesis.write(
         "tally-test",

@@ -181,12 +181,13 @@ class GatewayConfiguration {
 
   @Bean
   SubmitInstruction submitInstruction(
+      Genesis genesis,
       CertifiedReplica replica,
       InstructionLog instructionLog,
       Clock clock,
       Backlog backlog,
       ChainGuard guard) {
-    return new SubmitInstruction(replica, instructionLog, clock, Rules.DEFAULT, backlog, guard);
+    return new SubmitInstruction(replica, instructionLog, clock, Rules.of(genesis), backlog, guard);
   }
 
   @Bean

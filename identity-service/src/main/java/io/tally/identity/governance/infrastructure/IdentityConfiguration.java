@@ -177,7 +177,7 @@ class IdentityConfiguration {
       CertifiedReplica directory) {
     return new GovernanceDesk(
         genesis,
-        Rules.DEFAULT,
+        Rules.of(genesis),
         new JpaProposalStore(proposals, approvals, jdbc, transactions, clock, relay::wake),
         clock,
         // The network's outcome of a published entry, from the certified replica: the recent

@@ -1,7 +1,6 @@
 package io.tally.ledger.blocks.infrastructure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tally.engine.Rules;
 import io.tally.follower.ChainFollower;
 import io.tally.follower.ParallelPreVerifier;
 import io.tally.follower.VoteCertifier;
@@ -143,7 +142,6 @@ class LedgerConfiguration {
     ChainFollower loop =
         new ChainFollower(
             genesis,
-            Rules.DEFAULT,
             () ->
                 new KafkaLogReader(
                     consumers.createConsumer(null, clientId, "-log"),

@@ -1,7 +1,6 @@
 package io.tally.validator.voting.infrastructure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tally.engine.Rules;
 import io.tally.follower.ChainFollower;
 import io.tally.follower.ParallelPreVerifier;
 import io.tally.protocol.envelope.EnvelopeWriter;
@@ -124,7 +123,6 @@ class ValidatorConfiguration {
     ChainFollower follower =
         new ChainFollower(
             genesis,
-            Rules.DEFAULT,
             () ->
                 new KafkaLogReader(
                     consumers.createConsumer(null, clientId, "-log"),
