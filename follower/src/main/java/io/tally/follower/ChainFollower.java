@@ -223,8 +223,13 @@ public final class ChainFollower implements Runnable {
         offer(unoffered.poll(), unofferedVerified.poll());
       }
       if (certifier != null) {
-        certifier.read(engine.height(), atEnd && unoffered.isEmpty());
+        // What the certifier already holds first: a replica replaying the log finds every
+        // block's certificate among the hints read before, without a poll per block.
         certify(certifier);
+        if (!pending.isEmpty() && halted == null) {
+          certifier.read(engine.height(), atEnd && unoffered.isEmpty());
+          certify(certifier);
+        }
       }
       policy.stepped(engine);
     }

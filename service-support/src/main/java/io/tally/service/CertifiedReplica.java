@@ -99,6 +99,7 @@ public final class CertifiedReplica implements Runnable {
   private volatile long certifiedOffset = -1;
   private volatile long computedHeight;
   private volatile long lag = -1;
+  private volatile boolean caughtUp;
   private final LinkedHashMap<String, Outcome> outcomes =
       new LinkedHashMap<>() {
         private static final long serialVersionUID = 1L;
@@ -343,6 +344,14 @@ public final class CertifiedReplica implements Runnable {
     return computedHeight;
   }
 
+  /**
+   * Whether the replica has read the log to its end since it (re)started. Before, a key may be
+   * unknown here only because the block that registered it has not been read yet.
+   */
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
   /** Records between the replica's read position and the end of the log; -1 until known. */
   public long lag() {
     return lag;
@@ -398,6 +407,7 @@ public final class CertifiedReplica implements Runnable {
 
     @Override
     public void started(Engine restored, Start start) {
+      caughtUp = false;
       signerKeys.clear();
       watchedRecords.clear();
       ReplicaSnapshots.Stored from = stored;
@@ -502,6 +512,9 @@ public final class CertifiedReplica implements Runnable {
     @Override
     public void lag(long records) {
       lag = records;
+      if (records == 0) {
+        caughtUp = true;
+      }
     }
   }
 

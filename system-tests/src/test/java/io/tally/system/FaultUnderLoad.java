@@ -118,7 +118,11 @@ final class FaultUnderLoad {
             + " unanswered, "
             + refused.size()
             + " refused");
-    assertThat(refused).as("refused submissions").isEmpty();
+    assertThat(refused)
+        .as(
+            "refused submissions, the first: %s",
+            refused.stream().limit(3).map(Throwable::getMessage).toList())
+        .isEmpty();
     // Load on both sides of the fault; how much is the benchmarks' business, not this test's.
     assertThat(acceptedBeforeFault).isGreaterThan(THREADS);
     assertThat(accepted.size() - acceptedBeforeFault).isGreaterThan(THREADS);

@@ -453,9 +453,10 @@ class SystemIT {
 
   /** Empties the database of {@code service} (its JDBC URL is on its command line). */
   private void emptyDatabaseOf(String service) throws Exception {
+    // The command line as the kernel keeps it: arguments separated by NUL bytes.
+    String commandLine = Files.readString(Path.of("/proc", Long.toString(pid(service)), "cmdline"));
     String url =
-        ProcessHandle.of(pid(service)).orElseThrow().info().arguments().stream()
-            .flatMap(java.util.Arrays::stream)
+        java.util.Arrays.stream(commandLine.split("\u0000"))
             .filter(argument -> argument.startsWith("--spring.datasource.url="))
             .map(argument -> argument.substring("--spring.datasource.url=".length()))
             .findFirst()

@@ -64,6 +64,7 @@ public final class SubmitInstruction {
    * instruction again is allowed (the network applies an id once and reports the first outcome).
    *
    * @throws Rejected with the engine's code when a rule already fails
+   * @throws NotCaughtUp when a key is unknown while the replica has not read the log to its end
    * @throws Backlog.Overloaded when the log backlog is beyond its limit
    * @throws ChainGuard.Contended while another process writes under this gateway's producer id
    */
@@ -136,6 +137,9 @@ public final class SubmitInstruction {
   private Checked check(byte[] instruction) throws Rejected {
     PreVerified checked = replica.checkInstruction(instruction);
     Code code = checked.earlyCode();
+    if (code == Code.SIGNER_UNKNOWN && !replica.caughtUp()) {
+      throw new NotCaughtUp(); // the key may be registered in a block not read yet
+    }
     if (!code.accepted()) {
       throw new Rejected(code, describe(code));
     }

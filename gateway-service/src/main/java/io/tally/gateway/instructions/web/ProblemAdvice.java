@@ -5,6 +5,7 @@ import io.tally.gateway.instructions.application.Backlog;
 import io.tally.gateway.instructions.application.ChainGuard;
 import io.tally.gateway.instructions.application.IssueReceipt;
 import io.tally.gateway.instructions.application.LogUnavailable;
+import io.tally.gateway.instructions.application.NotCaughtUp;
 import io.tally.gateway.instructions.application.Rejected;
 import io.tally.service.web.Problems;
 import org.jspecify.annotations.Nullable;
@@ -18,10 +19,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * The instructions' errors as RFC 9457 Problem Details with a stable {@code type}: the engine's
  * code for a rejected instruction ({@code urn:tally:problem:signature-invalid}, ...), {@code
- * too-large}, {@code unknown-instruction}, {@code log-unavailable}. Only the gateway's own
- * exception types are mapped here; what Spring MVC and Tomcat refuse (405, 406, 415, a parameter of
- * the wrong type, ...) is answered by service-support's {@code ProblemHandling}, alike in every
- * service.
+ * too-large}, {@code unknown-instruction}, {@code log-unavailable}, {@code not-caught-up}. Only the
+ * gateway's own exception types are mapped here; what Spring MVC and Tomcat refuse (405, 406, 415,
+ * a parameter of the wrong type, ...) is answered by service-support's {@code ProblemHandling},
+ * alike in every service.
  */
 @RestControllerAdvice
 class ProblemAdvice {
@@ -90,6 +91,14 @@ class ProblemAdvice {
   @ExceptionHandler
   ProblemDetail receiptInvalid(IssueReceipt.Invalid e) {
     return problem(HttpStatus.BAD_GATEWAY, "RECEIPT_INVALID", e.getMessage());
+  }
+
+  /** The replica is still reading the log after a start: asking again shortly is answered. */
+  @ExceptionHandler
+  ResponseEntity<ProblemDetail> notCaughtUp(NotCaughtUp e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "NOT_CAUGHT_UP", e.getMessage()));
   }
 
   @ExceptionHandler
