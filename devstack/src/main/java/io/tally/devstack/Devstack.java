@@ -1,9 +1,17 @@
 package io.tally.devstack;
 
 import io.tally.client.NetworkGenerator;
+import io.tally.gateway.GatewayServiceApplication;
+import io.tally.identity.IdentityServiceApplication;
+import io.tally.ledger.LedgerServiceApplication;
 import io.tally.protocol.genesis.Role;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.network.NetworkPlan;
+import io.tally.testing.network.Node;
+import io.tally.testing.network.NodeProcess;
+import io.tally.testing.network.NodeProcesses;
+import io.tally.validator.ValidatorServiceApplication;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,11 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a whole Tally network on this machine and keeps it running until Ctrl-C.
@@ -39,17 +44,16 @@ public final class Devstack {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
   private final Path dir;
-  private final Ports ports = Ports.system();
-  private final List<Service> services = java.util.Collections.synchronizedList(new ArrayList<>());
-
-  /** A started service process and how to start it again. */
-  private record Service(String name, int port, List<String> command, Process process) {}
+  private final NodeProcesses processes;
+  private final List<NodeProcess> services =
+      java.util.Collections.synchronizedList(new ArrayList<>());
 
   private volatile boolean up;
   private volatile boolean stopping;
 
   private Devstack(Path dir) {
     this.dir = dir;
+    this.processes = new NodeProcesses(dir.resolve("logs"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -85,69 +89,50 @@ public final class Devstack {
   }
 
   private void start(LocalKafka kafka, LocalPostgres postgres) throws Exception {
-    Network network = Network.generate(dir);
-    String genesis = dir.resolve("network.json").toString();
-    Map<String, String> common = new LinkedHashMap<>();
-    common.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    // A local network shows its health details (heights, evidence, errors) to whoever asks.
-    common.put("management.endpoint.health.show-details", "always");
+    generateNetwork(dir);
+    NetworkPlan plan =
+        NetworkPlan.in(dir)
+            .kafka(kafka.bootstrapServers())
+            .databases(name -> postgres.createDatabase("tally_" + name))
+            .build();
+    String genesis = plan.genesisFile().toString();
 
-    Map<String, String> identity = new LinkedHashMap<>(common);
-    identity.put("spring.datasource.url", postgres.createDatabase("tally_identity"));
-    identity.put("tally.identity.genesis-file", genesis);
-    identity.put("tally.identity.instance-id", "identity-1");
-    identity.put("tally.identity.instance-key-file", network.keyFile("identity-1").toString());
-    identity.put("tally.identity.snapshot-dir", dir.resolve("snapshots/identity").toString());
-    launch("identity", "io.tally.identity.IdentityServiceApplication", identity);
-
+    launch(
+        "identity",
+        IdentityServiceApplication.class,
+        plan.identity("identity-1")
+            .with("tally.identity.snapshot-dir", dir.resolve("snapshots/identity").toString()));
     for (int i = 1; i <= 4; i++) {
-      Map<String, String> validator = new LinkedHashMap<>(common);
-      validator.put("spring.datasource.url", postgres.createDatabase("tally_validator_" + i));
-      validator.put("tally.validator.genesis-file", genesis);
-      validator.put("tally.validator.validator-id", "validator-" + i);
-      validator.put(
-          "tally.validator.validator-key-file", network.keyFile("validator-" + i).toString());
-      validator.put("tally.validator.instance-id", "validator-" + i + "-instance");
-      validator.put(
-          "tally.validator.instance-key-file",
-          network.keyFile("validator-" + i + "-instance").toString());
-      validator.put("tally.validator.verifier-threads", "1");
-      launch("validator-" + i, "io.tally.validator.ValidatorServiceApplication", validator);
+      launch(
+          "validator-" + i,
+          ValidatorServiceApplication.class,
+          plan.validator(i).with("tally.validator.verifier-threads", "1"));
     }
-
-    Map<String, String> ledger = new LinkedHashMap<>(common);
-    ledger.put("spring.datasource.url", postgres.createDatabase("tally_ledger"));
-    ledger.put("tally.ledger.genesis-file", genesis);
-    ledger.put("tally.ledger.instance-id", "ledger-1");
-    ledger.put("tally.ledger.instance-key-file", network.keyFile("ledger-1").toString());
-    launch("ledger", "io.tally.ledger.LedgerServiceApplication", ledger);
-
-    Map<String, String> gateway = new LinkedHashMap<>(common);
-    gateway.put("tally.gateway.genesis-file", genesis);
-    gateway.put("tally.gateway.instance-id", "gateway-1");
-    gateway.put("tally.gateway.instance-key-file", network.keyFile("gateway-1").toString());
-    gateway.put("tally.gateway.snapshot-dir", dir.resolve("snapshots/gateway").toString());
-    gateway.put(
-        "tally.gateway.ledger-url", "http://127.0.0.1:" + services.get(services.size() - 1).port());
-    launch("gateway", "io.tally.gateway.GatewayServiceApplication", gateway);
+    NodeProcess ledgerProcess =
+        launch("ledger", LedgerServiceApplication.class, plan.ledger("ledger-1"));
+    launch(
+        "gateway",
+        GatewayServiceApplication.class,
+        plan.gateway("gateway-1", "http://127.0.0.1:" + ledgerProcess.port())
+            .with("tally.gateway.snapshot-dir", dir.resolve("snapshots/gateway").toString()));
 
     awaitHealthy();
     up = true;
     System.out.println();
     System.out.println("tally devstack is up (Ctrl-C stops everything):");
-    for (Service service : services) {
+    for (NodeProcess service : services) {
       System.out.printf(
           "  %-12s http://127.0.0.1:%d  (health: /actuator/health, log: %s)%n",
-          service.name(), service.port(), dir.resolve("logs/" + service.name() + ".log"));
+          service.name(), service.port(), service.log());
     }
     System.out.println("  genesis      " + genesis);
     System.out.println(
         "  keys         " + dir.resolve("keys") + " (administrators admin-1..3, g = 2)");
     System.out.println();
     System.out.println("Try:");
-    Service identityService = services.get(0);
-    Service ledgerService = services.get(services.size() - 2);
-    Service gatewayService = services.get(services.size() - 1);
+    NodeProcess identityService = services.get(0);
+    NodeProcess ledgerService = services.get(services.size() - 2);
+    NodeProcess gatewayService = services.get(services.size() - 1);
     System.out.println(
         "  curl http://127.0.0.1:" + identityService.port() + "/v1/network/validators/jwks");
     System.out.println(
@@ -177,8 +162,8 @@ public final class Devstack {
   }
 
   private void demo() {
-    Service identityService = services.get(0);
-    Service gatewayService = services.get(services.size() - 1);
+    NodeProcess identityService = services.get(0);
+    NodeProcess gatewayService = services.get(services.size() - 1);
     try {
       new Demo(
               dir,
@@ -193,24 +178,19 @@ public final class Devstack {
     }
   }
 
-  private void launch(String name, String mainClass, Map<String, String> properties)
-      throws IOException {
-    int port = ports.next();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
-    command.add("--server.port=" + port);
-    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-    Path log = dir.resolve("logs/" + name + ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Service service = new Service(name, port, command, process);
+  private NodeProcess launch(String name, Class<?> application, Node node) throws IOException {
+    NodeProcess service = processes.start(name, application, node);
     services.add(service);
-    System.out.println("  started " + name + " (pid " + process.pid() + ", port " + port + ")");
+    System.out.println(
+        "  started "
+            + name
+            + " (pid "
+            + service.process().pid()
+            + ", port "
+            + service.port()
+            + ")");
     superviseLater(service);
+    return service;
   }
 
   /**
@@ -218,7 +198,7 @@ public final class Devstack {
    * fault test), as Kubernetes would restart a pod: same command, port and database, so it resumes
    * from its own persisted state.
    */
-  private void superviseLater(Service service) {
+  private void superviseLater(NodeProcess service) {
     var unused =
         service
             .process()
@@ -235,19 +215,16 @@ public final class Devstack {
                           + service.process().exitValue()
                           + "; restarting it");
                   try {
-                    Path log = dir.resolve("logs/" + service.name() + ".log");
-                    Process process =
-                        new ProcessBuilder(service.command())
-                            .redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                            .start();
-                    Service restarted =
-                        new Service(service.name(), service.port(), service.command(), process);
+                    NodeProcess restarted = service.restart();
                     synchronized (services) {
                       services.set(services.indexOf(service), restarted);
                     }
                     System.out.println(
-                        "  restarted " + service.name() + " (pid " + process.pid() + ")");
+                        "  restarted "
+                            + service.name()
+                            + " (pid "
+                            + restarted.process().pid()
+                            + ")");
                     superviseLater(restarted);
                   } catch (IOException e) {
                     System.out.println(
@@ -259,7 +236,7 @@ public final class Devstack {
   private void awaitHealthy() throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    for (Service service : services) {
+    for (NodeProcess service : services) {
       while (!healthy(http, service)) {
         if (!service.process().isAlive()) {
           throw new IllegalStateException(
@@ -267,7 +244,7 @@ public final class Devstack {
                   + " exited with "
                   + service.process().exitValue()
                   + "; see "
-                  + dir.resolve("logs/" + service.name() + ".log"));
+                  + service.log());
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
@@ -279,7 +256,7 @@ public final class Devstack {
     }
   }
 
-  private static boolean healthy(HttpClient http, Service service) throws InterruptedException {
+  private static boolean healthy(HttpClient http, NodeProcess service) throws InterruptedException {
     try {
       HttpResponse<String> response =
           http.send(
@@ -297,23 +274,11 @@ public final class Devstack {
   private void stopAll() {
     stopping = true;
     System.out.println("devstack: stopping");
-    List<Service> running;
+    List<NodeProcess> running;
     synchronized (services) {
       running = List.copyOf(services);
     }
-    for (Service service : running) {
-      service.process().destroy(); // SIGTERM: Spring shuts down gracefully
-    }
-    for (Service service : running) {
-      try {
-        if (!service.process().waitFor(20, TimeUnit.SECONDS)) {
-          service.process().destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        service.process().destroyForcibly();
-      }
-    }
+    NodeProcesses.stop(running, Duration.ofSeconds(20)); // SIGTERM: Spring shuts down gracefully
     System.out.println("devstack: stopped");
   }
 
@@ -335,40 +300,35 @@ public final class Devstack {
     return List.of(args).contains(name) || option(args, name, "false").equals("true");
   }
 
-  /** The genesis and keys generated for one run. */
-  private record Network(Path keys) {
-
-    Path keyFile(String id) {
-      return keys.resolve(id + ".key");
-    }
-
-    static Network generate(Path dir) throws IOException {
-      Path keys = dir.resolve("keys");
-      if (Files.exists(keys)) {
-        try (var files = Files.list(keys)) {
-          for (Path file : files.toList()) {
-            Files.delete(file);
-          }
+  /**
+   * A fresh network for this run, as {@code tally network init} makes one: {@code network.json}
+   * ({@code tally-local}: validators 1 to 4 with q = 3, administrators admin-1..3 with g = 2, one
+   * instance per process) and every private key in {@code keys/}, the previous run's deleted.
+   */
+  private static void generateNetwork(Path dir) throws IOException {
+    Path keys = dir.resolve("keys");
+    if (Files.exists(keys)) {
+      try (var files = Files.list(keys)) {
+        for (Path file : files.toList()) {
+          Files.delete(file);
         }
       }
-      List<String> validators = new ArrayList<>();
-      List<NetworkGenerator.InstanceSpec> instances = new ArrayList<>();
-      List<String> administrators = new ArrayList<>();
-      for (int i = 1; i <= 4; i++) {
-        validators.add("validator-" + i);
-        instances.add(
-            new NetworkGenerator.InstanceSpec("validator-" + i + "-instance", Role.VALIDATOR));
-      }
-      instances.add(new NetworkGenerator.InstanceSpec("gateway-1", Role.GATEWAY));
-      instances.add(new NetworkGenerator.InstanceSpec("identity-1", Role.IDENTITY));
-      instances.add(new NetworkGenerator.InstanceSpec("ledger-1", Role.LEDGER));
-      for (int i = 1; i <= 3; i++) {
-        administrators.add("admin-" + i);
-      }
-      NetworkGenerator.generate(
-          dir,
-          new NetworkGenerator.Layout("tally-local", validators, instances, administrators, 2));
-      return new Network(keys);
     }
+    List<String> validators = new ArrayList<>();
+    List<NetworkGenerator.InstanceSpec> instances = new ArrayList<>();
+    List<String> administrators = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      validators.add("validator-" + i);
+      instances.add(
+          new NetworkGenerator.InstanceSpec("validator-" + i + "-instance", Role.VALIDATOR));
+    }
+    instances.add(new NetworkGenerator.InstanceSpec("gateway-1", Role.GATEWAY));
+    instances.add(new NetworkGenerator.InstanceSpec("identity-1", Role.IDENTITY));
+    instances.add(new NetworkGenerator.InstanceSpec("ledger-1", Role.LEDGER));
+    for (int i = 1; i <= 3; i++) {
+      administrators.add("admin-" + i);
+    }
+    NetworkGenerator.generate(
+        dir, new NetworkGenerator.Layout("tally-local", validators, instances, administrators, 2));
   }
 }

@@ -14,7 +14,8 @@ import io.tally.protocol.block.QuorumCertificate;
 public interface Certifier extends AutoCloseable {
 
   /**
-   * Reads what arrived since the last call, waiting a short while for some.
+   * Reads what arrived since the last call, waiting a short while for some; called at every step of
+   * the follower, also when no block waits (a vote arriving late can still be evidence).
    *
    * @param computedHeight the height of the newest block the follower computed
    * @param logCaughtUp whether the follower has read the log to its end

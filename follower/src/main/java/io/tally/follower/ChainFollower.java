@@ -223,13 +223,8 @@ public final class ChainFollower implements Runnable {
         offer(unoffered.poll(), unofferedVerified.poll());
       }
       if (certifier != null) {
-        // What the certifier already holds first: a replica replaying the log finds every
-        // block's certificate among the hints read before, without a poll per block.
+        certifier.read(engine.height(), atEnd && unoffered.isEmpty());
         certify(certifier);
-        if (!pending.isEmpty() && halted == null) {
-          certifier.read(engine.height(), atEnd && unoffered.isEmpty());
-          certify(certifier);
-        }
       }
       policy.stepped(engine);
     }

@@ -58,6 +58,10 @@ public final class FinalityCertifier implements Certifier {
 
   @Override
   public void read(long computedHeight, boolean logCaughtUp) {
+    Map<String, FinalizedEvent> held = hints.get(computedHeight);
+    if (held != null && !held.isEmpty()) {
+      return; // replaying: a hint for the block just computed was read before, no poll needed
+    }
     for (byte[] value : reader.poll(poll)) {
       try {
         Envelope envelope = Envelope.open(value, genesis, Stream.finalized(shard));

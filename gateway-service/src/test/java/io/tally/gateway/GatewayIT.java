@@ -25,7 +25,6 @@ import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.receipt.Receipt;
 import io.tally.protocol.token.AccessToken;
@@ -34,7 +33,8 @@ import io.tally.testing.HostileInput;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.testing.RawHttp;
-import io.tally.testing.Services;
+import io.tally.testing.network.InProcess;
+import io.tally.testing.network.NetworkPlan;
 import io.tally.validator.ValidatorServiceApplication;
 import java.net.InetAddress;
 import java.net.URI;
@@ -42,7 +42,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -97,39 +96,23 @@ class GatewayIT {
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
   @TempDir static Path dir;
+  static NetworkPlan plan;
 
   @BeforeAll
   static void start() throws Exception {
     kafka = LocalKafka.start();
     postgres = LocalPostgres.start();
-    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
-    String genesis = dir.resolve("network.json").toString();
+    plan =
+        NetworkPlan.in(dir)
+            .genesis(TestNetwork.GENESIS_BYTES, TestNetwork::key)
+            .kafka(kafka.bootstrapServers())
+            .databases(postgres::createDatabase)
+            .verifierThreads(1)
+            .build();
     for (int i = 1; i <= 4; i++) {
-      PrivateKeyFile.write(TestNetwork.key("validator-" + i), dir.resolve("v" + i + ".key"));
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("vi" + i + ".key"));
-      services.add(
-          Services.run(
-              ValidatorServiceApplication.builder(),
-              kafka,
-              Map.of(
-                  "spring.datasource.url",
-                  postgres.createDatabase("gateway_validator_" + i),
-                  "tally.validator.genesis-file",
-                  genesis,
-                  "tally.validator.validator-id",
-                  "validator-" + i,
-                  "tally.validator.validator-key-file",
-                  dir.resolve("v" + i + ".key").toString(),
-                  "tally.validator.instance-id",
-                  "validator-" + i + "-instance",
-                  "tally.validator.instance-key-file",
-                  dir.resolve("vi" + i + ".key").toString(),
-                  "tally.validator.verifier-threads",
-                  "1")));
+      services.add(InProcess.start(ValidatorServiceApplication.builder(), plan.validator(i)));
     }
-    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
-    ledgerDatabase = postgres.createDatabase("gateway_ledger");
+    ledgerDatabase = plan.ledger("ledger-1").database();
     ledger = startLedger();
     // The world (participants, assets, accounts, funds) is written directly, in the test
     // network's own gateway-1 chain (epoch 1); the gateway below opens a later epoch.
@@ -160,52 +143,28 @@ class GatewayIT {
         producer.send(new ProducerRecord<>("tally.log", 0, null, record.value())).get();
       }
     }
-    PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
     ledgerUrl = "http://127.0.0.1:" + ledger.getEnvironment().getProperty("local.server.port");
     gateway = startGateway();
   }
 
   static ConfigurableApplicationContext startLedger() {
     ConfigurableApplicationContext started =
-        Services.run(
+        InProcess.start(
             LedgerServiceApplication.builder(),
-            kafka,
-            Map.of(
-                "spring.datasource.url",
-                ledgerDatabase,
-                "tally.ledger.genesis-file",
-                dir.resolve("network.json").toString(),
-                "tally.ledger.instance-id",
-                "ledger-1",
-                "tally.ledger.instance-key-file",
-                dir.resolve("ledger.key").toString(),
-                "tally.ledger.verifier-threads",
-                "1",
+            plan.ledger("ledger-1")
                 // The gateway calls from 127.0.0.1; a client on 127.0.0.2 stands for any other.
-                "tally.ledger.read-api.clients",
-                "127.0.0.1/32"));
+                .with("tally.ledger.read-api.clients", "127.0.0.1/32"));
     services.add(started);
     return started;
   }
 
   static ConfigurableApplicationContext startGateway() {
     ConfigurableApplicationContext started =
-        Services.run(
+        InProcess.start(
             GatewayServiceApplication.builder(),
-            kafka,
-            Map.of(
-                "tally.gateway.genesis-file",
-                dir.resolve("network.json").toString(),
-                "tally.gateway.instance-id",
-                "gateway-1",
-                "tally.gateway.instance-key-file",
-                dir.resolve("gateway.key").toString(),
-                "tally.gateway.ledger-url",
-                ledgerUrl,
-                "tally.gateway.snapshot-dir",
-                dir.resolve("gateway-snapshots").toString(),
-                "tally.gateway.snapshot-every-blocks",
-                "1"));
+            plan.gateway("gateway-1", ledgerUrl)
+                .with("tally.gateway.snapshot-dir", dir.resolve("gateway-snapshots").toString())
+                .with("tally.gateway.snapshot-every-blocks", "1"));
     services.add(started);
     return started;
   }
@@ -1007,7 +966,7 @@ class GatewayIT {
   }
 
   static int gatewayPort() {
-    return Services.port(gateway);
+    return InProcess.port(gateway);
   }
 
   static int ledgerPort() {
@@ -1185,7 +1144,7 @@ class GatewayIT {
         // Actuator answers a name it does not know 404 and ignores a parameter it does not take.
         .except("over-long")
         .except("control character")
-        .runAgainst(Services.port(services.get(0)));
+        .runAgainst(InProcess.port(services.get(0)));
 
     net.now = System.currentTimeMillis();
     String after = net.id();

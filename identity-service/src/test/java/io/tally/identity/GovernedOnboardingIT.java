@@ -8,22 +8,20 @@ import io.tally.ledger.LedgerServiceApplication;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.JwsType;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
-import io.tally.testing.Services;
+import io.tally.testing.network.InProcess;
+import io.tally.testing.network.NetworkPlan;
 import io.tally.validator.ValidatorServiceApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,68 +54,25 @@ class GovernedOnboardingIT {
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
   @TempDir static Path dir;
+  static NetworkPlan plan;
 
   @BeforeAll
   static void start() throws Exception {
     kafka = LocalKafka.start();
     postgres = LocalPostgres.start();
-    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
-    String genesis = dir.resolve("network.json").toString();
+    plan =
+        NetworkPlan.in(dir)
+            .genesis(TestNetwork.GENESIS_BYTES, TestNetwork::key)
+            .kafka(kafka.bootstrapServers())
+            .databases(postgres::createDatabase)
+            .verifierThreads(1)
+            .build();
     for (int i = 1; i <= 4; i++) {
-      PrivateKeyFile.write(TestNetwork.key("validator-" + i), dir.resolve("v" + i + ".key"));
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("vi" + i + ".key"));
-      services.add(
-          Services.run(
-              ValidatorServiceApplication.builder(),
-              kafka,
-              Map.of(
-                  "spring.datasource.url",
-                  postgres.createDatabase("onboarding_validator_" + i),
-                  "tally.validator.genesis-file",
-                  genesis,
-                  "tally.validator.validator-id",
-                  "validator-" + i,
-                  "tally.validator.validator-key-file",
-                  dir.resolve("v" + i + ".key").toString(),
-                  "tally.validator.instance-id",
-                  "validator-" + i + "-instance",
-                  "tally.validator.instance-key-file",
-                  dir.resolve("vi" + i + ".key").toString(),
-                  "tally.validator.verifier-threads",
-                  "1")));
+      services.add(InProcess.start(ValidatorServiceApplication.builder(), plan.validator(i)));
     }
-    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
-    ledger =
-        Services.run(
-            LedgerServiceApplication.builder(),
-            kafka,
-            Map.of(
-                "spring.datasource.url",
-                postgres.createDatabase("onboarding_ledger"),
-                "tally.ledger.genesis-file",
-                genesis,
-                "tally.ledger.instance-id",
-                "ledger-1",
-                "tally.ledger.instance-key-file",
-                dir.resolve("ledger.key").toString(),
-                "tally.ledger.verifier-threads",
-                "1"));
+    ledger = InProcess.start(LedgerServiceApplication.builder(), plan.ledger("ledger-1"));
     services.add(ledger);
-    PrivateKeyFile.write(TestNetwork.IDENTITY, dir.resolve("identity.key"));
-    identity =
-        Services.run(
-            IdentityServiceApplication.builder(),
-            kafka,
-            Map.of(
-                "spring.datasource.url",
-                postgres.createDatabase("onboarding_identity"),
-                "tally.identity.genesis-file",
-                genesis,
-                "tally.identity.instance-id",
-                "identity-1",
-                "tally.identity.instance-key-file",
-                dir.resolve("identity.key").toString()));
+    identity = InProcess.start(IdentityServiceApplication.builder(), plan.identity("identity-1"));
     services.add(identity);
     producer = kafka.producer();
   }

@@ -14,23 +14,21 @@ import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.JwsType;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.testing.HostileInput;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.testing.RawHttp;
+import io.tally.testing.network.InProcess;
+import io.tally.testing.network.NetworkPlan;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,20 +46,23 @@ class IdentityServiceIT {
 
   static LocalKafka kafka;
   static LocalPostgres postgres;
-  static String database;
   static ConfigurableApplicationContext identity;
   static final TestNetwork net = new TestNetwork();
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
   @TempDir static Path dir;
+  static NetworkPlan plan;
 
   @BeforeAll
   static void start() throws Exception {
     kafka = LocalKafka.start();
     postgres = LocalPostgres.start();
-    database = postgres.createDatabase("identity");
-    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
-    PrivateKeyFile.write(TestNetwork.IDENTITY, dir.resolve("identity.key"));
+    plan =
+        NetworkPlan.in(dir)
+            .genesis(TestNetwork.GENESIS_BYTES, TestNetwork::key)
+            .kafka(kafka.bootstrapServers())
+            .databases(postgres::createDatabase)
+            .build();
     identity = startIdentity();
   }
 
@@ -79,19 +80,7 @@ class IdentityServiceIT {
   }
 
   static ConfigurableApplicationContext startIdentity() {
-    Map<String, String> properties = new HashMap<>();
-    properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    properties.put("spring.datasource.url", database);
-    properties.put("server.port", "0");
-    properties.put("tally.identity.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.identity.instance-id", "identity-1");
-    properties.put("tally.identity.instance-key-file", dir.resolve("identity.key").toString());
-    // Arguments, not default properties: they must win over identity-service.yml.
-    return IdentityServiceApplication.builder()
-        .run(
-            properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new));
+    return InProcess.start(IdentityServiceApplication.builder(), plan.identity("identity-1"));
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {

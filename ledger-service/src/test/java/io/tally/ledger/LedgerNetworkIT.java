@@ -20,18 +20,17 @@ import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.merkle.MerkleTree;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
-import io.tally.testing.Services;
+import io.tally.testing.network.InProcess;
+import io.tally.testing.network.NetworkPlan;
 import io.tally.validator.ValidatorServiceApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -75,6 +74,7 @@ class LedgerNetworkIT {
   static LocalPostgres postgres;
   static KafkaProducer<byte[], byte[]> producer;
   static final Map<Integer, ConfigurableApplicationContext> validators = new HashMap<>();
+  static NetworkPlan plan;
   static final Map<Integer, String> databases = new HashMap<>();
   static ConfigurableApplicationContext ledger;
   static String ledgerDatabase;
@@ -89,22 +89,19 @@ class LedgerNetworkIT {
   static void startNetwork() throws Exception {
     kafka = LocalKafka.start();
     postgres = LocalPostgres.start();
-    kafka.createTopic(
-        "tally.log", 1, Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", "-1"));
-    kafka.createTopic("tally.votes", 1, Map.of("retention.ms", "-1"));
-    kafka.createTopic("tally.finalized", 1, Map.of());
-    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
+    NetworkPlan.createTopics(kafka);
+    plan =
+        NetworkPlan.in(dir)
+            .genesis(TestNetwork.GENESIS_BYTES, TestNetwork::key)
+            .kafka(kafka.bootstrapServers())
+            .databases(postgres::createDatabase)
+            .verifierThreads(1)
+            .build();
     for (int i = 1; i <= 4; i++) {
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i), dir.resolve("validator-" + i + ".key"));
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("instance-" + i + ".key"));
-      databases.put(i, postgres.createDatabase("validator_" + i));
+      databases.put(i, plan.validator(i).database());
     }
-    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
-    ledgerDatabase = postgres.createDatabase("ledger");
-    replicaDatabase = postgres.createDatabase("ledger_replica");
-    PrivateKeyFile.write(TestNetwork.key("ledger-2"), dir.resolve("ledger-2.key"));
+    ledgerDatabase = plan.ledger("ledger-1").database();
+    replicaDatabase = plan.ledger("ledger-2").database();
     producer = kafka.producer();
     for (int i = 1; i <= 4; i++) {
       startValidator(i);
@@ -134,40 +131,22 @@ class LedgerNetworkIT {
   }
 
   static void startValidator(int i) {
-    Map<String, String> properties = new HashMap<>();
-    properties.put("spring.datasource.url", databases.get(i));
-    properties.put("tally.validator.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.validator.validator-id", "validator-" + i);
-    properties.put(
-        "tally.validator.validator-key-file", dir.resolve("validator-" + i + ".key").toString());
-    properties.put("tally.validator.instance-id", "validator-" + i + "-instance");
-    properties.put(
-        "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
-    properties.put("tally.validator.snapshot-every-blocks", "2");
-    properties.put("tally.validator.verifier-threads", "1");
-    validators.put(i, Services.run(ValidatorServiceApplication.builder(), kafka, properties));
+    validators.put(
+        i,
+        InProcess.start(
+            ValidatorServiceApplication.builder(),
+            plan.validator(i).with("tally.validator.snapshot-every-blocks", "2")));
   }
 
   static ConfigurableApplicationContext startLedger() {
-    Map<String, String> properties = new HashMap<>();
-    properties.put("spring.datasource.url", ledgerDatabase);
-    properties.put("tally.ledger.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.ledger.instance-id", "ledger-1");
-    properties.put("tally.ledger.instance-key-file", dir.resolve("ledger.key").toString());
-    properties.put("tally.ledger.snapshot-every-blocks", "3");
-    properties.put("tally.ledger.verifier-threads", "1");
-    return Services.run(LedgerServiceApplication.builder(), kafka, properties);
+    return InProcess.start(
+        LedgerServiceApplication.builder(),
+        plan.ledger("ledger-1").with("tally.ledger.snapshot-every-blocks", "3"));
   }
 
   /** A second ledger replica with its own database and instance key. */
   static ConfigurableApplicationContext startReplica() {
-    Map<String, String> properties = new HashMap<>();
-    properties.put("spring.datasource.url", replicaDatabase);
-    properties.put("tally.ledger.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.ledger.instance-id", "ledger-2");
-    properties.put("tally.ledger.instance-key-file", dir.resolve("ledger-2.key").toString());
-    properties.put("tally.ledger.verifier-threads", "1");
-    return Services.run(LedgerServiceApplication.builder(), kafka, properties);
+    return InProcess.start(LedgerServiceApplication.builder(), plan.ledger("ledger-2"));
   }
 
   static LedgerStatus ledgerStatus() {

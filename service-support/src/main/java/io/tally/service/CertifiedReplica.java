@@ -367,6 +367,14 @@ public final class CertifiedReplica implements Runnable {
     follower.run();
   }
 
+  /**
+   * The follower that feeds this replica: {@link #run} runs it on the caller's thread; the
+   * simulator steps it instead ({@link ChainFollower#start}).
+   */
+  public ChainFollower follower() {
+    return follower;
+  }
+
   /** What the replica does with each block its follower computes and certifies. */
   private final class Policy implements FollowerPolicy {
 

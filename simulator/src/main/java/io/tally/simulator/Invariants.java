@@ -8,6 +8,7 @@ import io.tally.protocol.codec.Hash;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What must hold after every step of a run, whatever the faults: one header per height among honest
@@ -88,6 +89,11 @@ final class Invariants {
                     + header.height());
           }
         });
+  }
+
+  /** The final outcome of {@code id} the ledger committed, or null. */
+  @Nullable Code outcome(String id) {
+    return finalOutcome.get(id);
   }
 
   boolean isFinal(String id) {

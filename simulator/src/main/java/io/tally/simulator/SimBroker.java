@@ -1,6 +1,7 @@
 package io.tally.simulator;
 
 import io.tally.engine.LogRecord;
+import io.tally.follower.FinalityReader;
 import io.tally.follower.LogReader;
 import io.tally.follower.VoteReader;
 import java.time.Duration;
@@ -20,7 +21,8 @@ final class SimBroker {
   /** The topics of one shard. */
   enum Topic {
     LOG,
-    VOTES
+    VOTES,
+    FINALIZED
   }
 
   /** A record as the broker stores it. */
@@ -47,6 +49,7 @@ final class SimBroker {
 
   private final List<Stored> log = new ArrayList<>();
   private final List<Stored> votes = new ArrayList<>();
+  private final List<Stored> finalized = new ArrayList<>();
   private final List<Write> inFlight = new ArrayList<>();
   private final SimClock clock;
   final Counts counts = new Counts();
@@ -57,7 +60,11 @@ final class SimBroker {
   }
 
   private List<Stored> topic(Topic topic) {
-    return topic == Topic.LOG ? log : votes;
+    return switch (topic) {
+      case LOG -> log;
+      case VOTES -> votes;
+      case FINALIZED -> finalized;
+    };
   }
 
   /** Writes {@code value}, as stored before the simulation starts (acknowledged at once). */
@@ -129,7 +136,9 @@ final class SimBroker {
       counts.duplicated++;
     }
     if (faults && random.nextInt(50) == 0) {
-      append(write.topic() == Topic.LOG ? Topic.VOTES : Topic.LOG, write.value());
+      List<Topic> others = new ArrayList<>(List.of(Topic.values()));
+      others.remove(write.topic());
+      append(others.get(random.nextInt(others.size())), write.value());
       counts.copied++;
     }
     write.acked().run();
@@ -163,6 +172,25 @@ final class SimBroker {
       @Override
       public long lag() {
         return (long) log.size() - position;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** A reader of the finality topic, from its beginning, as a replica reads it. */
+  FinalityReader finalityReader(int batchMax) {
+    return new FinalityReader() {
+      private int position;
+
+      @Override
+      public List<byte[]> poll(Duration timeout) {
+        List<byte[]> batch = new ArrayList<>();
+        while (position < finalized.size() && batch.size() < batchMax) {
+          batch.add(finalized.get(position++).value());
+        }
+        return batch;
       }
 
       @Override

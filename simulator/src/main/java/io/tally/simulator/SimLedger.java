@@ -1,11 +1,16 @@
 package io.tally.simulator;
 
+import io.tally.engine.TestNetwork;
 import io.tally.follower.ChainFollower;
 import io.tally.follower.ParallelPreVerifier;
 import io.tally.follower.VoteCertifier;
 import io.tally.ledger.blocks.application.LedgerPolicy;
 import io.tally.ledger.blocks.application.LedgerStatus;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
+import io.tally.protocol.keys.SigningKey;
 import java.time.Duration;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +26,11 @@ final class SimLedger {
   private final ChainFollower follower;
   private final Invariants invariants;
   private ChainFollower.@Nullable Attempt attempt;
+  private @Nullable EnvelopeWriter relay;
+  private final SimBroker broker;
+  private final SimClock clock;
+  private final Random random;
+  private final SigningKey key = TestNetwork.LEDGER;
   int crashes;
 
   SimLedger(
@@ -33,6 +43,9 @@ final class SimLedger {
       Invariants invariants) {
     this.store = store;
     this.invariants = invariants;
+    this.broker = broker;
+    this.clock = clock;
+    this.random = random;
     LedgerPolicy policy =
         new LedgerPolicy(
             genesis,
@@ -65,6 +78,27 @@ final class SimLedger {
 
   void start() {
     attempt = follower.start();
+    // A new epoch of the ledger's finality envelopes, as a restarted instance opens one.
+    relay = new EnvelopeWriter("ledger-1", Stream.finalized(0), clock.millis() + crashes, key);
+  }
+
+  /**
+   * The outbox relay: publishes the next finality event not acknowledged yet, sealed by this ledger
+   * instance; one the broker did not acknowledge is sent again (at least once).
+   */
+  void relay(boolean faults) {
+    EnvelopeWriter writer = relay;
+    if (writer == null || store.outboxSent >= store.outbox.size()) {
+      return;
+    }
+    byte[] event =
+        writer.next(EnvelopeType.FINALIZED, store.outbox.get(store.outboxSent)).toBytes();
+    if (broker.deliver(
+        new SimBroker.Write(SimBroker.Topic.FINALIZED, "ledger-1", event, () -> {}, () -> {}),
+        random,
+        faults)) {
+      store.outboxSent++;
+    }
   }
 
   void step() throws InterruptedException {
@@ -86,6 +120,7 @@ final class SimLedger {
   /** Stops at once: what it computed and did not commit is gone; the store stays. */
   void crash() {
     attempt = null;
+    relay = null;
     crashes++;
   }
 }

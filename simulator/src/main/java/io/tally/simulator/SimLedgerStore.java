@@ -43,6 +43,9 @@ class SimLedgerStore implements LedgerStore {
   private final TreeMap<Long, List<LogRecord>> records = new TreeMap<>();
   private final Map<String, AccountView> balances = new HashMap<>();
   final List<Evidence> evidence = new ArrayList<>();
+  // The outbox: each committed block's finality event, in height order, and how many are sent.
+  final List<byte[]> outbox = new ArrayList<>();
+  int outboxSent;
   Crash nextCommit = Crash.NONE;
   int crashes;
 
@@ -83,6 +86,7 @@ class SimLedgerStore implements LedgerStore {
       balances.put(account.id(), account);
     }
     progress = new Progress(header.height(), block.logNextOffset(), block.votesNextOffset());
+    outbox.add(block.finalizedEvent());
     invariants.committed(header, block.block().outcomes(), balances);
     if (nextCommit == Crash.AFTER_TRANSACTION) {
       nextCommit = Crash.NONE;

@@ -2,11 +2,19 @@ package io.tally.simulator;
 
 import io.tally.engine.AccountView;
 import io.tally.engine.BlockResult;
+import io.tally.engine.Code;
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
+import io.tally.engine.Outcome;
 import io.tally.engine.TestNetwork;
+import io.tally.protocol.VerificationException;
 import io.tally.protocol.block.BlockHeader;
+import io.tally.protocol.block.FinalizedEvent;
+import io.tally.protocol.envelope.EnvelopeType;
+import io.tally.protocol.envelope.EnvelopeWriter;
+import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.genesis.Genesis;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +94,9 @@ public final class Simulation {
       long commitCrashes,
       long clockJumps,
       long attackerWrites,
+      long replicaCrashes,
+      long finalityLies,
+      long hintsRefused,
       long recoverySteps,
       long recoveryMs) {}
 
@@ -99,6 +110,11 @@ public final class Simulation {
   private final List<SimValidator> validators = new ArrayList<>();
   private final SimLedger ledger;
   private final SimGateway gateway;
+  private final SimReplica replica;
+  // Another ledger instance of the genesis, lying: it seals finality events that certify nothing.
+  private final EnvelopeWriter liar =
+      new EnvelopeWriter("ledger-2", Stream.finalized(0), 1, TestNetwork.key("ledger-2"));
+  private long lies;
   private final SimValidator.Behaviour byzantineBehaviour;
   private long step;
   // Whether the broker may fail writes now: in the faulty phase of a run with faults.
@@ -141,6 +157,7 @@ public final class Simulation {
             genesis.validators().threshold() + options.quorumDelta(),
             invariants);
     this.gateway = new SimGateway(net, broker, clock, random);
+    this.replica = new SimReplica(genesis, broker, random, invariants);
   }
 
   /**
@@ -163,6 +180,7 @@ public final class Simulation {
   private Report run() throws InterruptedException {
     validators.forEach(SimValidator::start);
     ledger.start();
+    replica.start();
     faulty = options.faults();
     for (; step < options.steps(); step++) {
       faultyStep();
@@ -179,6 +197,9 @@ public final class Simulation {
     }
     if (!ledger.up()) {
       ledger.start();
+    }
+    if (!replica.up()) {
+      replica.start();
     }
     ledger.store.nextCommit = SimLedgerStore.Crash.NONE;
     while (!quiescent()) {
@@ -223,6 +244,9 @@ public final class Simulation {
         ledger.store.crashes,
         clockJumps,
         attackerWrites,
+        replica.crashes,
+        lies,
+        replica.hintsRefused(),
         step - quietFrom,
         clock.millis() - quietFromMs);
   }
@@ -235,8 +259,12 @@ public final class Simulation {
       broker.deliverOne(random, options.faults());
     } else if (roll < 55) {
       validators.get(random.nextInt(validators.size())).step();
-    } else if (roll < 70) {
+    } else if (roll < 64) {
       ledger.step();
+    } else if (roll < 67) {
+      ledger.relay(options.faults());
+    } else if (roll < 70) {
+      replica.step();
     } else if (roll < 78) {
       if (gateway.submitted() < options.instructions()) {
         gateway.submit();
@@ -261,6 +289,10 @@ public final class Simulation {
     } else if (roll < 88) {
       if (ledger.up()) {
         ledger.crash();
+      } else if (replica.up()) {
+        replica.crash();
+      } else {
+        replica.start();
       }
     } else if (roll < 89) {
       ledger.store.nextCommit =
@@ -274,6 +306,8 @@ public final class Simulation {
     } else if (roll < 93) {
       clockJumps++;
       broker.skewClock(random.nextInt(120_001) - 60_000);
+    } else if (roll < 94) {
+      lie();
     } else if (roll < 95) {
       for (SimValidator candidate : validators) {
         if (candidate.behaviour != SimValidator.Behaviour.HONEST) {
@@ -289,14 +323,59 @@ public final class Simulation {
   private void quietStep() throws InterruptedException {
     clock.advance(1 + random.nextInt(20));
     gateway.tick();
-    int roll = random.nextInt(10);
+    int roll = random.nextInt(12);
     if (roll < 4 && broker.inFlight() > 0) {
       broker.deliverOne(random, false);
     } else if (roll < 8) {
       validators.get(random.nextInt(validators.size())).step();
-    } else {
+    } else if (roll < 10) {
       ledger.step();
+    } else if (roll < 11) {
+      ledger.relay(false);
+    } else {
+      replica.step();
     }
+  }
+
+  /**
+   * A finality event sealed by the other ledger instance of the genesis that certifies nothing: a
+   * real event's certificate under a header of another state, or bytes that are no event.
+   */
+  private void lie() {
+    lies++;
+    byte[] body;
+    List<byte[]> outbox = ledger.store.outbox;
+    if (!outbox.isEmpty() && random.nextBoolean()) {
+      try {
+        FinalizedEvent real = FinalizedEvent.parse(outbox.get(random.nextInt(outbox.size())));
+        BlockHeader h = real.header();
+        BlockHeader other =
+            new BlockHeader(
+                h.network(),
+                h.shard(),
+                h.height() + 1,
+                h.prev(),
+                h.entryCount(),
+                h.entries(),
+                h.results(),
+                h.state(),
+                h.logTime(),
+                h.firstOffset(),
+                h.lastOffset());
+        body = FinalizedEvent.toBytes(other, real.certificate());
+      } catch (VerificationException e) {
+        throw new AssertionError("the ledger's own finality event does not parse", e);
+      }
+    } else {
+      body = ("not an event " + random.nextLong()).getBytes(StandardCharsets.US_ASCII);
+    }
+    broker.send(
+        new SimBroker.Write(
+            SimBroker.Topic.FINALIZED,
+            "ledger-2",
+            liar.next(EnvelopeType.FINALIZED, body).toBytes(),
+            () -> {},
+            () -> {}));
   }
 
   private void checkNotHalted() {
@@ -304,10 +383,17 @@ public final class Simulation {
     if (halted != null) {
       throw new Violation("the ledger halted: " + halted);
     }
+    String replicaHalted = replica.halted();
+    if (replicaHalted != null) {
+      throw new Violation("the replica halted: " + replicaHalted);
+    }
   }
 
   private boolean quiescent() {
-    return broker.inFlight() == 0 && !gateway.retrying() && unfinal() == 0;
+    return broker.inFlight() == 0
+        && !gateway.retrying()
+        && unfinal() == 0
+        && replica.certifiedHeight() == ledger.store.height();
   }
 
   private long unfinal() {
@@ -319,6 +405,18 @@ public final class Simulation {
    * same headers, and balances equal to the engine's accounts.
    */
   private void checkAgainstAReplay() {
+    for (String id : gateway.acknowledged()) {
+      Optional<Code> served = replica.outcome(id).map(Outcome::code);
+      if (!served.equals(Optional.ofNullable(invariants.outcome(id)))) {
+        throw new Violation(
+            "the replica serves "
+                + served
+                + " for "
+                + id
+                + " where the ledger committed "
+                + invariants.outcome(id));
+      }
+    }
     Engine reference = new Engine(genesis, 0);
     for (Map.Entry<Long, List<LogRecord>> block : ledger.store.records().entrySet()) {
       Optional<BlockResult> closed = Optional.empty();

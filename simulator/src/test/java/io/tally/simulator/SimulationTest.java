@@ -69,6 +69,9 @@ class SimulationTest {
     long commitCrashes;
     long clockJumps;
     long attackerWrites;
+    long replicaCrashes;
+    long finalityLies;
+    long hintsRefused;
     long byzantine;
     long recoveryMsMax;
     long recoveryMsSum;
@@ -91,6 +94,9 @@ class SimulationTest {
       commitCrashes += r.commitCrashes();
       clockJumps += r.clockJumps();
       attackerWrites += r.attackerWrites();
+      replicaCrashes += r.replicaCrashes();
+      finalityLies += r.finalityLies();
+      hintsRefused += r.hintsRefused();
       byzantine += r.byzantine().equals("HONEST") ? 0 : 1;
       recoveryMsMax = Math.max(recoveryMsMax, r.recoveryMs());
       recoveryMsSum += r.recoveryMs();
@@ -103,7 +109,9 @@ class SimulationTest {
               + " broker: delivered %d, dropped %d, duplicated %d, copied across topics %d,"
               + " reordered %d, acknowledgement lost %d; validator crashes %d (disks lost %d),"
               + " ledger crashes %d (inside a commit %d), broker clock jumps %d, runs with a"
-              + " Byzantine validator %d, compromised-key writes %d; recovery after the faults"
+              + " Byzantine validator %d, compromised-key writes %d; replica crashes %d, finality"
+              + " events by a lying ledger instance %d, hints the replica refused %d; recovery"
+              + " after the faults"
               + " stop: mean %d ms, max %d ms (simulated)",
           seeds,
           failed,
@@ -124,6 +132,9 @@ class SimulationTest {
           clockJumps,
           byzantine,
           attackerWrites,
+          replicaCrashes,
+          finalityLies,
+          hintsRefused,
           runs == 0 ? 0 : recoveryMsSum / runs,
           recoveryMsMax);
     }

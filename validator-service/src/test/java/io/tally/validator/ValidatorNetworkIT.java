@@ -14,12 +14,11 @@ import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.Stream;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
-import io.tally.testing.Services;
+import io.tally.testing.network.InProcess;
+import io.tally.testing.network.NetworkPlan;
 import io.tally.validator.voting.application.ValidatorStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ class ValidatorNetworkIT {
   static LocalPostgres postgres;
   static KafkaProducer<byte[], byte[]> producer;
   static final Map<Integer, ConfigurableApplicationContext> validators = new HashMap<>();
-  static final Map<Integer, String> databases = new HashMap<>();
+  static NetworkPlan plan;
   static final TestNetwork net = new TestNetwork();
   @TempDir static Path dir;
 
@@ -61,14 +60,13 @@ class ValidatorNetworkIT {
     postgres = LocalPostgres.start();
     // The validators create tally.log and tally.votes themselves (the reader refuses a log
     // without LogAppendTime, so this test would fail if the creation were wrong).
-    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
-    for (int i = 1; i <= 4; i++) {
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i), dir.resolve("validator-" + i + ".key"));
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("instance-" + i + ".key"));
-      databases.put(i, postgres.createDatabase("validator_" + i));
-    }
+    plan =
+        NetworkPlan.in(dir)
+            .genesis(TestNetwork.GENESIS_BYTES, TestNetwork::key)
+            .kafka(kafka.bootstrapServers())
+            .databases(postgres::createDatabase)
+            .verifierThreads(1)
+            .build();
     producer = kafka.producer();
     for (int i = 1; i <= 4; i++) {
       start(i);
@@ -89,19 +87,13 @@ class ValidatorNetworkIT {
     }
   }
 
+  /** Starts validator {@code i}, on its own database again when it was stopped. */
   static void start(int i) {
-    Map<String, String> properties = new HashMap<>();
-    properties.put("spring.datasource.url", requireNonNull(databases.get(i)));
-    properties.put("tally.validator.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.validator.validator-id", "validator-" + i);
-    properties.put(
-        "tally.validator.validator-key-file", dir.resolve("validator-" + i + ".key").toString());
-    properties.put("tally.validator.instance-id", "validator-" + i + "-instance");
-    properties.put(
-        "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
-    properties.put("tally.validator.snapshot-every-blocks", "2");
-    properties.put("tally.validator.verifier-threads", "1");
-    validators.put(i, Services.run(ValidatorServiceApplication.builder(), kafka, properties));
+    validators.put(
+        i,
+        InProcess.start(
+            ValidatorServiceApplication.builder(),
+            plan.validator(i).with("tally.validator.snapshot-every-blocks", "2")));
   }
 
   /** Writes the records' values to the log; returns the offset of the last one. */

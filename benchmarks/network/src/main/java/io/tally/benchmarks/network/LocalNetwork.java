@@ -8,9 +8,11 @@ import io.tally.ledger.blocks.application.LedgerStatus;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.network.InProcess;
+import io.tally.testing.network.NetworkPlan;
+import io.tally.testing.network.Node;
 import io.tally.validator.ValidatorServiceApplication;
 import io.tally.validator.voting.application.ValidatorStatus;
 import java.io.IOException;
@@ -20,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,85 +47,56 @@ final class LocalNetwork implements AutoCloseable {
 
   final LocalKafka kafka;
   final LocalPostgres postgres;
-  final Path dir;
+  final NetworkPlan plan;
   final String ledgerDatabase;
   final List<ConfigurableApplicationContext> services = new ArrayList<>();
 
-  private LocalNetwork(LocalKafka kafka, LocalPostgres postgres, Path dir, String ledgerDatabase) {
+  private LocalNetwork(LocalKafka kafka, LocalPostgres postgres, NetworkPlan plan) {
     this.kafka = kafka;
     this.postgres = postgres;
-    this.dir = dir;
-    this.ledgerDatabase = ledgerDatabase;
+    this.plan = plan;
+    this.ledgerDatabase = plan.ledger("ledger-1").database();
   }
 
   static LocalNetwork start(int verifierThreads, int snapshotEveryBlocks) throws IOException {
     LocalKafka kafka = LocalKafka.start();
     LocalPostgres postgres = LocalPostgres.start();
-    kafka.createTopic(
-        "tally.log", 1, Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", "-1"));
-    kafka.createTopic("tally.votes", 1, Map.of("retention.ms", "-1"));
-    kafka.createTopic("tally.finalized", 1, Map.of());
-    Path dir = Files.createTempDirectory("tally-bench-");
-    Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
-    LocalNetwork network =
-        new LocalNetwork(kafka, postgres, dir, postgres.createDatabase("bench_ledger"));
+    NetworkPlan.createTopics(kafka);
+    NetworkPlan plan =
+        NetworkPlan.in(Files.createTempDirectory("tally-bench-"))
+            .genesis(TestNetwork.GENESIS_BYTES, TestNetwork::key)
+            .kafka(kafka.bootstrapServers())
+            .databases(name -> postgres.createDatabase("bench_" + name))
+            .verifierThreads(verifierThreads)
+            .build();
+    LocalNetwork network = new LocalNetwork(kafka, postgres, plan);
+    String snapshots = Integer.toString(snapshotEveryBlocks);
     for (int i = 1; i <= 4; i++) {
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i), dir.resolve("validator-" + i + ".key"));
-      PrivateKeyFile.write(
-          TestNetwork.key("validator-" + i + "-instance"), dir.resolve("instance-" + i + ".key"));
-      Map<String, String> properties = new HashMap<>();
-      properties.put("spring.datasource.url", postgres.createDatabase("bench_validator_" + i));
-      properties.put("tally.validator.genesis-file", dir.resolve("network.json").toString());
-      properties.put("tally.validator.validator-id", "validator-" + i);
-      properties.put(
-          "tally.validator.validator-key-file", dir.resolve("validator-" + i + ".key").toString());
-      properties.put("tally.validator.instance-id", "validator-" + i + "-instance");
-      properties.put(
-          "tally.validator.instance-key-file", dir.resolve("instance-" + i + ".key").toString());
-      properties.put("tally.validator.verifier-threads", Integer.toString(verifierThreads));
-      properties.put(
-          "tally.validator.snapshot-every-blocks", Integer.toString(snapshotEveryBlocks));
-      network.services.add(network.run(ValidatorServiceApplication.builder(), properties));
+      network.run(
+          ValidatorServiceApplication.builder(),
+          plan.validator(i).with("tally.validator.snapshot-every-blocks", snapshots));
     }
-    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
-    Map<String, String> properties = new HashMap<>();
-    properties.put("spring.datasource.url", network.ledgerDatabase);
-    properties.put("tally.ledger.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.ledger.instance-id", "ledger-1");
-    properties.put("tally.ledger.instance-key-file", dir.resolve("ledger.key").toString());
-    properties.put("tally.ledger.verifier-threads", Integer.toString(verifierThreads));
-    properties.put("tally.ledger.snapshot-every-blocks", Integer.toString(snapshotEveryBlocks));
-    network.services.add(network.run(LedgerServiceApplication.builder(), properties));
+    network.run(
+        LedgerServiceApplication.builder(),
+        plan.ledger("ledger-1").with("tally.ledger.snapshot-every-blocks", snapshots));
     return network;
   }
 
   /** Starts a gateway (instance gateway-1) in front of the network; returns its base URI. */
-  java.net.URI startGateway() throws IOException {
-    PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
-    Map<String, String> properties = new HashMap<>();
-    properties.put("tally.gateway.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.gateway.instance-id", "gateway-1");
-    properties.put("tally.gateway.instance-key-file", dir.resolve("gateway.key").toString());
-    properties.put("tally.gateway.ledger-url", "http://127.0.0.1:1");
-    properties.put("server.tomcat.threads.max", "400");
+  java.net.URI startGateway() {
     ConfigurableApplicationContext gateway =
-        run(io.tally.gateway.GatewayServiceApplication.builder(), properties);
-    services.add(gateway);
-    return java.net.URI.create(
-        "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
+        run(
+            io.tally.gateway.GatewayServiceApplication.builder(),
+            plan.gateway("gateway-1", "http://127.0.0.1:1")
+                .with("server.tomcat.threads.max", "400"));
+    return java.net.URI.create("http://127.0.0.1:" + InProcess.port(gateway));
   }
 
-  private ConfigurableApplicationContext run(
-      SpringApplicationBuilder application, Map<String, String> properties) {
-    Map<String, String> all = new HashMap<>(properties);
-    all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    all.put("server.port", "0");
-    all.put("spring.main.banner-mode", "off");
-    return application.run(
-        all.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new));
+  private ConfigurableApplicationContext run(SpringApplicationBuilder application, Node node) {
+    ConfigurableApplicationContext service =
+        InProcess.start(application, node.with("spring.main.banner-mode", "off"));
+    services.add(service);
+    return service;
   }
 
   /** Load settlements the ledger committed with another outcome than accepted (should be 0). */
@@ -285,7 +257,7 @@ final class LocalNetwork implements AutoCloseable {
     services.forEach(ConfigurableApplicationContext::close);
     kafka.close();
     postgres.close();
-    try (Stream<Path> files = Files.walk(dir)) {
+    try (Stream<Path> files = Files.walk(plan.dir())) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(file);
       }

@@ -4,7 +4,6 @@ import io.tally.engine.BlockResult;
 import io.tally.engine.Engine;
 import io.tally.engine.LogRecord;
 import io.tally.engine.PreVerified;
-import io.tally.engine.Rules;
 import io.tally.engine.TestNetwork;
 import io.tally.follower.ParallelPreVerifier;
 import io.tally.follower.VoteArrivals;
@@ -17,21 +16,20 @@ import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.jws.GeneralJws;
 import io.tally.protocol.jws.JwsType;
-import io.tally.protocol.keys.PrivateKeyFile;
 import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.token.AccessToken;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.network.InProcess;
+import io.tally.testing.network.NetworkPlan;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +45,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -86,13 +83,18 @@ public final class AuditReadsLoad {
         LocalPostgres postgres = LocalPostgres.start()) {
       // The first block is also written to the log (its records then carry the broker's append
       // time), so that a gateway's replica computes and certifies it: it registers the auditor.
-      kafka.createTopic("tally.log", 1, Map.of("message.timestamp.type", "LogAppendTime"));
-      kafka.createTopic("tally.votes", 1, Map.of());
-      kafka.createTopic("tally.finalized", 1, Map.of());
-      String database = postgres.createDatabase("bench_audit");
-      Path dir = Files.createTempDirectory("tally-audit-bench-");
-      Files.write(dir.resolve("network.json"), TestNetwork.GENESIS_BYTES);
-      ConfigurableApplicationContext ledger = startLedger(kafka, database, dir);
+      NetworkPlan.createTopics(kafka);
+      NetworkPlan plan =
+          NetworkPlan.in(Files.createTempDirectory("tally-audit-bench-"))
+              .genesis(TestNetwork.GENESIS_BYTES, TestNetwork::key)
+              .kafka(kafka.bootstrapServers())
+              .databases(name -> postgres.createDatabase("bench_audit_" + name))
+              .build();
+      String database = plan.ledger("ledger-1").database();
+      ConfigurableApplicationContext ledger =
+          InProcess.start(
+              LedgerServiceApplication.builder(),
+              plan.ledger("ledger-1").with("spring.main.banner-mode", "off"));
       ConfigurableApplicationContext gateway = null;
       try {
         long start = System.nanoTime();
@@ -104,13 +106,13 @@ public final class AuditReadsLoad {
             committed,
             (System.nanoTime() - start) / 1e9);
         new JdbcTemplate(new DriverManagerDataSource(database)).execute("ANALYZE");
-        URI base =
-            URI.create(
-                "http://127.0.0.1:" + ledger.getEnvironment().getProperty("local.server.port"));
-        gateway = startGateway(kafka, dir, base);
-        URI gatewayBase =
-            URI.create(
-                "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
+        URI base = URI.create("http://127.0.0.1:" + InProcess.port(ledger));
+        // A gateway in front of the ledger; its replica follows the log's first block.
+        gateway =
+            InProcess.start(
+                io.tally.gateway.GatewayServiceApplication.builder(),
+                plan.gateway("gateway-1", base.toString()).with("spring.main.banner-mode", "off"));
+        URI gatewayBase = URI.create("http://127.0.0.1:" + InProcess.port(gateway));
         awaitAuditor(gatewayBase);
         System.out.println("at the ledger's internal audit API:");
         measure(base, false, loaded.firstLogTime(), settlements, requests);
@@ -126,43 +128,6 @@ public final class AuditReadsLoad {
     }
     // Like the other load programs: the broker's and the ledger's client threads end with the JVM.
     System.exit(0);
-  }
-
-  private static ConfigurableApplicationContext startLedger(
-      LocalKafka kafka, String database, Path dir) throws Exception {
-    PrivateKeyFile.write(TestNetwork.LEDGER, dir.resolve("ledger.key"));
-    Map<String, String> properties = new HashMap<>();
-    properties.put("spring.datasource.url", database);
-    properties.put("tally.ledger.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.ledger.instance-id", "ledger-1");
-    properties.put("tally.ledger.instance-key-file", dir.resolve("ledger.key").toString());
-    properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    properties.put("server.port", "0");
-    properties.put("spring.main.banner-mode", "off");
-    SpringApplicationBuilder application = LedgerServiceApplication.builder();
-    return application.run(
-        properties.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new));
-  }
-
-  /** A gateway in front of the ledger; its replica follows the log's first block. */
-  private static ConfigurableApplicationContext startGateway(LocalKafka kafka, Path dir, URI ledger)
-      throws Exception {
-    PrivateKeyFile.write(TestNetwork.GATEWAY, dir.resolve("gateway.key"));
-    Map<String, String> properties = new HashMap<>();
-    properties.put("tally.gateway.genesis-file", dir.resolve("network.json").toString());
-    properties.put("tally.gateway.instance-id", "gateway-1");
-    properties.put("tally.gateway.instance-key-file", dir.resolve("gateway.key").toString());
-    properties.put("tally.gateway.ledger-url", ledger.toString());
-    properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-    properties.put("server.port", "0");
-    properties.put("spring.main.banner-mode", "off");
-    return io.tally.gateway.GatewayServiceApplication.builder()
-        .run(
-            properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new));
   }
 
   /** Waits until the gateway's replica certified the block that registers the auditor. */
@@ -230,7 +195,7 @@ public final class AuditReadsLoad {
             () -> {});
     ExecutorService threads = Executors.newFixedThreadPool(2);
     ParallelPreVerifier verifiers = new ParallelPreVerifier(threads);
-    Engine engine = new Engine(TestNetwork.GENESIS, Rules.DEFAULT, 0);
+    Engine engine = new Engine(TestNetwork.GENESIS, 0);
     TestNetwork net = new TestNetwork();
     net.now = System.currentTimeMillis();
     Block block = new Block(store, engine, verifiers);

@@ -1,4 +1,4 @@
-package io.tally.devstack;
+package io.tally.testing.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

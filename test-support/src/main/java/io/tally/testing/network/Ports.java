@@ -1,4 +1,4 @@
-package io.tally.devstack;
+package io.tally.testing.network;
 
 import java.io.IOException;
 import java.net.InetAddress;
