@@ -53,12 +53,12 @@ public final class Simulation {
 
     /** What every CI run uses: a short run per seed. */
     public static Options standard() {
-      return new Options(1_500, 20_000, 24, true, 0, SimLedgerStore::new);
+      return new Options(1_000, 20_000, 12, true, 0, SimLedgerStore::new);
     }
 
     /** The long mode: ten times the steps and instructions per seed. */
     public static Options longRun() {
-      return new Options(15_000, 60_000, 240, true, 0, SimLedgerStore::new);
+      return new Options(10_000, 60_000, 120, true, 0, SimLedgerStore::new);
     }
 
     public Options withQuorumDelta(int delta) {
