@@ -164,7 +164,10 @@ class GatewayIT {
             GatewayServiceApplication.builder(),
             plan.gateway("gateway-1", ledgerUrl)
                 .with("tally.gateway.snapshot-dir", dir.resolve("gateway-snapshots").toString())
-                .with("tally.gateway.snapshot-every-blocks", "1"));
+                .with("tally.gateway.snapshot-every-blocks", "1")
+                .with("tally.gateway.webhooks.poll", "50ms")
+                .with("tally.gateway.webhooks.backoff-min", "100ms")
+                .with("tally.gateway.webhooks.backoff-max", "400ms"));
     services.add(started);
     return started;
   }
@@ -514,6 +517,183 @@ class GatewayIT {
     HttpResponse<String> refused = submitSettlement(net.id(), 1);
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(problemType(refused)).isEqualTo("urn:tally:problem:producer-contended");
+  }
+
+  /** An open finality event stream: its lines, read on a thread of its own. */
+  record EventStream(HttpResponse<java.io.InputStream> response, java.io.BufferedReader lines)
+      implements AutoCloseable {
+
+    static EventStream open(String participant, SigningKey key, @Nullable String lastEventId)
+        throws Exception {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri("/v1/events"))
+              .header("Authorization", "Bearer " + token(participant, key));
+      if (lastEventId != null) {
+        request.header("Last-Event-ID", lastEventId);
+      }
+      HttpResponse<java.io.InputStream> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return new EventStream(
+          response,
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8)));
+    }
+
+    /** The next {@code finality} events' ids and data, until {@code count} came (bounded wait). */
+    List<String[]> next(int count) throws Exception {
+      return java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                List<String[]> events = new ArrayList<>();
+                String id = "";
+                try {
+                  for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("id:")) {
+                      id = line.substring(3).strip();
+                    } else if (line.startsWith("data:")) {
+                      events.add(new String[] {id, line.substring(5).strip()});
+                      if (events.size() == count) {
+                        return events;
+                      }
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                return events;
+              })
+          .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      response.body().close();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aReaderWhoseConnectionDroppedResumesAfterTheLastEventItGot() throws Exception {
+    String first;
+    String lastEventId;
+    try (EventStream stream = EventStream.open("bank-b", TestNetwork.BANK_B, null)) {
+      assertThat(stream.response().statusCode()).isEqualTo(200);
+      net.now = System.currentTimeMillis();
+      first = net.id();
+      assertThat(submitSettlement(first, 3).statusCode()).isEqualTo(202);
+      String[] event = stream.next(1).get(0);
+      assertThat(event[1]).contains(first);
+      lastEventId = event[0];
+      assertThat(lastEventId).matches("[0-9]+:[0-9]+");
+    } // the connection drops
+    List<String> missed = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      net.now = System.currentTimeMillis();
+      String id = net.id();
+      missed.add(id);
+      assertThat(submitSettlement(id, 4).statusCode()).isEqualTo(202);
+    }
+    for (String id : missed) {
+      assertThat(finalCode(id)).isEqualTo("ACCEPTED");
+    }
+    try (EventStream resumed = EventStream.open("bank-b", TestNetwork.BANK_B, lastEventId)) {
+      assertThat(resumed.response().statusCode()).isEqualTo(200);
+      List<String[]> events = resumed.next(3);
+      assertThat(events).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(events.get(i)[1]).contains(missed.get(i)).doesNotContain(first);
+      }
+    }
+    // A resume point that is no event id is refused, not ignored.
+    HttpResponse<String> malformed =
+        http.send(
+            HttpRequest.newBuilder(uri("/v1/events"))
+                .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
+                .header("Last-Event-ID", "yesterday")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(problemType(malformed)).isEqualTo("urn:tally:problem:malformed");
+  }
+
+  @Test
+  @Order(5)
+  void aWebhookThatFailsTwiceGetsEachDeliveryOnceSignedAndInHeightOrder() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver(2)) {
+      HttpResponse<String> registered =
+          http.send(
+              HttpRequest.newBuilder(uri("/v1/webhooks"))
+                  .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + receiver.url() + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+      String webhook = json.readTree(registered.body()).get("id").asString();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        net.now = System.currentTimeMillis();
+        String id = net.id();
+        ids.add(id);
+        assertThat(submitSettlement(id, 5).statusCode()).isEqualTo(202);
+        assertThat(finalCode(id)).isEqualTo("ACCEPTED"); // one block each, most likely
+      }
+      io.tally.protocol.keys.Jwks jwks =
+          io.tally.protocol.keys.Jwks.read(
+              read("/v1/webhooks/jwks", null).body().getBytes(StandardCharsets.UTF_8));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      List<String> heard = new ArrayList<>();
+      while (!heard.containsAll(ids)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("not delivered: " + ids + ", got " + receiver.requests);
+        }
+        Thread.sleep(100);
+        heard.clear();
+        for (WebhookReceiver.Request request : receiver.accepted()) {
+          JsonNode delivery =
+              json.readTree(
+                  CompactJws.parse(request.body()).verify(JwsType.WEBHOOK, jwks::find).payload());
+          delivery.get("events").forEach(e -> heard.add(e.get("instructionId").asString()));
+        }
+      }
+      // The first delivery failed twice and came a third time, under the same delivery id.
+      List<WebhookReceiver.Request> requests = receiver.requests;
+      assertThat(requests.subList(0, 3))
+          .extracting(WebhookReceiver.Request::status)
+          .containsExactly(500, 500, 204);
+      assertThat(requests.subList(0, 3))
+          .extracting(WebhookReceiver.Request::deliveryId)
+          .containsOnly(requests.get(0).deliveryId());
+      assertThat(requests).allMatch(r -> r.contentType().equals("application/jose"));
+      // Each accepted delivery came once, and they came in height order, each event once.
+      List<Long> heights = new ArrayList<>();
+      for (WebhookReceiver.Request request : receiver.accepted()) {
+        JsonNode delivery =
+            json.readTree(
+                CompactJws.parse(request.body()).verify(JwsType.WEBHOOK, jwks::find).payload());
+        assertThat(delivery.get("webhook").asString()).isEqualTo(webhook);
+        assertThat(delivery.get("participant").asString()).isEqualTo("bank-b");
+        assertThat(request.deliveryId()).isEqualTo(webhook + ":" + delivery.get("height").asLong());
+        heights.add(delivery.get("height").asLong());
+      }
+      assertThat(heights).isSorted().doesNotHaveDuplicates();
+      assertThat(heard).doesNotHaveDuplicates();
+      assertThat(heard.stream().filter(ids::contains).toList()).isEqualTo(ids);
+      HttpResponse<String> failures =
+          read("/v1/webhooks/" + webhook + "/failures", token("bank-b", TestNetwork.BANK_B));
+      assertThat(failures.statusCode()).isEqualTo(200);
+      assertThat(json.readTree(failures.body()).get("failures").size()).isZero();
+      // Another participant neither sees nor removes it.
+      assertThat(read("/v1/webhooks/" + webhook, token("bank-a", TestNetwork.BANK_A)).statusCode())
+          .isEqualTo(404);
+      HttpResponse<String> removed =
+          http.send(
+              HttpRequest.newBuilder(uri("/v1/webhooks/" + webhook))
+                  .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(removed.statusCode()).isEqualTo(204);
+    }
   }
 
   @Test
@@ -1064,6 +1244,8 @@ class GatewayIT {
   @Order(7)
   void hostileInputGetsProblemDetailsFromEveryServiceAndTheNetworkKeepsSettling() throws Exception {
     new HostileInput()
+        // Each request authenticated as the auditor, so that its parameters are checked too.
+        .withHeaders(() -> List.of("Authorization: Bearer " + token("auditor-1", AUDITOR)))
         .everyService("/actuator/health")
         .add(
             new HostileInput.Case(

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,16 @@ public final class HostileInput {
   private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]*)\"");
 
   private final List<Case> cases = new ArrayList<>();
+  private Supplier<List<String>> extraHeaders = List::of;
+
+  /**
+   * Sends {@code headers.get()} with every request too: a fresh access token per request, so that
+   * what is checked after authentication is reached.
+   */
+  public HostileInput withHeaders(Supplier<List<String>> headers) {
+    this.extraHeaders = headers;
+    return this;
+  }
 
   /** Adds one case. */
   public HostileInput add(Case c) {
@@ -239,7 +250,7 @@ public final class HostileInput {
                 address,
                 c.method(),
                 c.target(),
-                c.headers(),
+                headers(c),
                 c.body() == null ? null : c.body().getBytes(StandardCharsets.ISO_8859_1));
         String type = type(answer.body());
         String expected = "urn:tally:problem:" + c.code();
@@ -273,6 +284,12 @@ public final class HostileInput {
               + " hostile requests were not answered as they must be:\n  "
               + String.join("\n  ", failures));
     }
+  }
+
+  private List<String> headers(Case c) {
+    List<String> all = new ArrayList<>(c.headers());
+    all.addAll(extraHeaders.get());
+    return all;
   }
 
   private static @Nullable String type(String body) {

@@ -23,6 +23,8 @@ import org.springframework.util.unit.DataSize;
  * @param snapshotDir where the replica keeps its newest snapshot (a cache); empty: none, replay the
  *     log from the start at every start
  * @param snapshotEveryBlocks how many certified blocks between the replica's snapshots
+ * @param events the finality events held for readers who resume
+ * @param webhooks the webhooks' store and delivery
  */
 @ConfigurationProperties("tally.gateway")
 public record GatewayProperties(
@@ -38,4 +40,41 @@ public record GatewayProperties(
     int batchMax,
     long backlogMax,
     String snapshotDir,
-    int snapshotEveryBlocks) {}
+    int snapshotEveryBlocks,
+    Events events,
+    Webhooks webhooks) {
+
+  /**
+   * The finality events held in memory.
+   *
+   * @param kept the most finality events held in memory: SSE readers resume and webhooks deliver
+   *     from them
+   * @param queueMax the most events queued for one SSE reader before its stream is closed
+   */
+  public record Events(int kept, int queueMax) {}
+
+  /**
+   * The webhooks' store and delivery.
+   *
+   * @param topic the compacted topic of webhook state, shared by the gateway instances
+   * @param deliver whether this instance delivers (with several instances delivering, a receiver
+   *     may get a delivery more than once: it deduplicates by delivery id)
+   * @param perParticipantMax the most webhooks one participant may register
+   * @param poll how often due deliveries are looked for
+   * @param backoffMin the wait after a first failed attempt; it doubles with each further one
+   * @param backoffMax the longest wait between attempts
+   * @param attemptsMax attempts before a delivery is listed as failed
+   * @param timeout for connecting to an endpoint and for its answer
+   * @param threads deliveries under way at once (to distinct endpoints)
+   */
+  public record Webhooks(
+      String topic,
+      boolean deliver,
+      int perParticipantMax,
+      Duration poll,
+      Duration backoffMin,
+      Duration backoffMax,
+      int attemptsMax,
+      Duration timeout,
+      int threads) {}
+}

@@ -23,7 +23,17 @@ public enum JwsType {
    * A short-lived access token a participant signs to read its own accounts (compact; explicit
    * typing per RFC 8725 section 3.11, so no other signed object passes as one).
    */
-  ACCESS_TOKEN("tally-access+jwt");
+  ACCESS_TOKEN("tally-access+jwt"),
+  /**
+   * A gateway instance's webhook delivery (compact): finality events it posts to a participant's
+   * endpoint, verifiable with the gateways' JWKS.
+   */
+  WEBHOOK("tally-webhook+jws"),
+  /**
+   * A gateway instance's record of webhook state in the broker (compact): a registration, its
+   * delivery progress, a failed delivery; only gateways of the genesis write them.
+   */
+  WEBHOOK_STATE("tally-webhook-state+jws");
 
   private final String headerValue;
 

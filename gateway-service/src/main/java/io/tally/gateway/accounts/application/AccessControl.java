@@ -78,12 +78,15 @@ public final class AccessControl {
       throw new Unauthenticated("access token " + token.tokenId() + " was used before");
     }
     purgeExpired(now);
-    boolean auditor =
-        directory
-            .certifiedParticipant(token.participant())
-            .map(p -> p.roles().contains(AUDITOR))
-            .orElse(false);
-    return new Caller(token.participant(), auditor);
+    return new Caller(token.participant(), auditor(token.participant()));
+  }
+
+  /** Whether {@code participant} holds the auditor role in the certified directory. */
+  public boolean auditor(String participant) {
+    return directory
+        .certifiedParticipant(participant)
+        .map(p -> p.roles().contains(AUDITOR))
+        .orElse(false);
   }
 
   private KeyResolver currentKeys(String participant) {

@@ -16,13 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -121,13 +119,11 @@ class AccountController {
   static final int PAGE_MAX = 100;
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  private final AccessControl access;
   private final CertifiedReplica replica;
   private final URI ledger;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-  AccountController(AccessControl access, CertifiedReplica replica, GatewayProperties properties) {
-    this.access = access;
+  AccountController(CertifiedReplica replica, GatewayProperties properties) {
     this.replica = replica;
     this.ledger = properties.ledgerUrl();
   }
@@ -135,13 +131,11 @@ class AccountController {
   /** The caller's accounts by id (all accounts for an auditor), {@code limit} at most 100. */
   @GetMapping
   AccountPage accounts(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      AccessControl.Caller caller,
       @RequestParam(defaultValue = "") String after,
-      @RequestParam(defaultValue = "20") int limit)
-      throws AccessControl.Unauthenticated {
+      @RequestParam(defaultValue = "20") int limit) {
     RequestParameters.cursor("after", after, Identifiers.ACCOUNT_ID);
     RequestParameters.limit("limit", limit, PAGE_MAX);
-    AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
     CertifiedReplica.AsOf<List<AccountView>> accounts =
         replica.asOf(
             () -> replica.accounts(caller.auditor() ? null : caller.participant(), after, limit));
@@ -153,12 +147,8 @@ class AccountController {
   }
 
   @GetMapping("/{id}")
-  AccountResponse account(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @PathVariable String id)
-      throws AccessControl.Unauthenticated {
+  AccountResponse account(AccessControl.Caller caller, @PathVariable String id) {
     RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
-    AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
     CertifiedReplica.AsOf<AccountView> account = replica.asOf(() -> visible(caller, id));
     return AccountResponse.of(account.value(), account.height());
   }
@@ -166,15 +156,13 @@ class AccountController {
   /** The account's movements, oldest first, from a ledger replica (cursor {@code after}). */
   @GetMapping(path = "/{id}/postings", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<String> history(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      AccessControl.Caller caller,
       @PathVariable String id,
       @RequestParam(defaultValue = "0") long after,
-      @RequestParam(defaultValue = "20") int limit)
-      throws AccessControl.Unauthenticated {
+      @RequestParam(defaultValue = "20") int limit) {
     RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
     RequestParameters.nonNegative("after", after);
     RequestParameters.limit("limit", limit, PAGE_MAX);
-    AccessControl.Caller caller = access.authenticate(Optional.ofNullable(authorization));
     visible(caller, id);
     URI uri =
         ledger.resolve(

@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * not-certified} are {@link ReadProblemAdvice}'s; a malformed parameter is service-support's {@code
  * InvalidRequest} (400 {@code malformed}).
  */
-@RestControllerAdvice(assignableTypes = {AccountController.class, FinalityEvents.class})
+@RestControllerAdvice(assignableTypes = AccountController.class)
 class AccountProblemAdvice {
 
   @ExceptionHandler

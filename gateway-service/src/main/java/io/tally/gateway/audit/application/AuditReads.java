@@ -2,7 +2,6 @@ package io.tally.gateway.audit.application;
 
 import io.tally.gateway.accounts.application.AccessControl;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * An auditor reads the network: the caller's access token must verify (ADR 0010) and its directory
@@ -19,25 +18,21 @@ public final class AuditReads {
     }
   }
 
-  private final AccessControl access;
   private final LedgerAudit ledger;
 
-  public AuditReads(AccessControl access, LedgerAudit ledger) {
-    this.access = access;
+  public AuditReads(LedgerAudit ledger) {
     this.ledger = ledger;
   }
 
   /**
-   * {@code path} read for the caller {@code authorization} speaks for.
+   * {@code path} read for {@code caller}, authenticated by its access token.
    *
-   * @throws AccessControl.Unauthenticated no valid, fresh access token
    * @throws NotAuditor the caller lacks the {@code auditor} role
    * @throws LedgerAudit.Unavailable the ledger did not answer
    */
   public LedgerAudit.Answer read(
-      Optional<String> authorization, String path, Map<String, String> query)
-      throws AccessControl.Unauthenticated, NotAuditor, LedgerAudit.Unavailable {
-    AccessControl.Caller caller = access.authenticate(authorization);
+      AccessControl.Caller caller, String path, Map<String, String> query)
+      throws NotAuditor, LedgerAudit.Unavailable {
     if (!caller.auditor()) {
       throw new NotAuditor(
           caller.participant() + " has no auditor role in the certified directory");

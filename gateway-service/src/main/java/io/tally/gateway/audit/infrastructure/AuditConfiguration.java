@@ -1,6 +1,5 @@
 package io.tally.gateway.audit.infrastructure;
 
-import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.audit.application.AuditReads;
 import io.tally.gateway.config.GatewayProperties;
 import java.time.Duration;
@@ -15,7 +14,7 @@ class AuditConfiguration {
   private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(10);
 
   @Bean
-  AuditReads auditReads(AccessControl access, GatewayProperties properties) {
-    return new AuditReads(access, new HttpLedgerAudit(properties.ledgerUrl(), LEDGER_TIMEOUT));
+  AuditReads auditReads(GatewayProperties properties) {
+    return new AuditReads(new HttpLedgerAudit(properties.ledgerUrl(), LEDGER_TIMEOUT));
   }
 }

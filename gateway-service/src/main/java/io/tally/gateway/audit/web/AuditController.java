@@ -8,15 +8,12 @@ import io.tally.service.web.InvalidRequest;
 import io.tally.service.web.RequestParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -58,75 +55,67 @@ class AuditController {
 
   @GetMapping("/entries")
   ResponseEntity<byte[]> entries(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
-    return read(authorization, "entries", query, SEARCH);
+      AccessControl.Caller caller, @RequestParam Map<String, String> query)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(caller, "entries", query, SEARCH);
   }
 
   @GetMapping("/entries/{id}/trail")
   ResponseEntity<byte[]> trail(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @PathVariable String id,
-      @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+      AccessControl.Caller caller, @PathVariable String id, @RequestParam Map<String, String> query)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
     RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);
-    return read(authorization, "entries/" + id + "/trail", query, Set.of());
+    return read(caller, "entries/" + id + "/trail", query, Set.of());
   }
 
   @GetMapping("/blocks")
   ResponseEntity<byte[]> blocks(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
-    return read(authorization, "blocks", query, PAGE);
+      AccessControl.Caller caller, @RequestParam Map<String, String> query)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(caller, "blocks", query, PAGE);
   }
 
   @GetMapping("/blocks/{height}")
   ResponseEntity<byte[]> block(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+      AccessControl.Caller caller,
       @PathVariable long height,
       @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
     RequestParameters.nonNegative("height", height);
-    return read(authorization, "blocks/" + height, query, Set.of());
+    return read(caller, "blocks/" + height, query, Set.of());
   }
 
   @GetMapping("/validators")
   ResponseEntity<byte[]> validators(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
-    return read(authorization, "validators", query, Set.of("format"));
+      AccessControl.Caller caller, @RequestParam Map<String, String> query)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(caller, "validators", query, Set.of("format"));
   }
 
   @GetMapping("/balance-sheet")
   ResponseEntity<byte[]> balanceSheet(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
-    return read(authorization, "balance-sheet", query, Set.of("format"));
+      AccessControl.Caller caller, @RequestParam Map<String, String> query)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(caller, "balance-sheet", query, Set.of("format"));
   }
 
   @GetMapping("/governance")
   ResponseEntity<byte[]> governance(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
-    return read(authorization, "governance", query, PAGE);
+      AccessControl.Caller caller, @RequestParam Map<String, String> query)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(caller, "governance", query, PAGE);
   }
 
   @GetMapping("/series")
   ResponseEntity<byte[]> series(
-      @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
-      @RequestParam Map<String, String> query)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
-    return read(authorization, "series", query, Set.of("seconds", "format"));
+      AccessControl.Caller caller, @RequestParam Map<String, String> query)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
+    return read(caller, "series", query, Set.of("seconds", "format"));
   }
 
   private ResponseEntity<byte[]> read(
-      @Nullable String authorization, String path, Map<String, String> query, Set<String> names)
-      throws AccessControl.Unauthenticated, AuditReads.NotAuditor, LedgerAudit.Unavailable {
+      AccessControl.Caller caller, String path, Map<String, String> query, Set<String> names)
+      throws AuditReads.NotAuditor, LedgerAudit.Unavailable {
     Map<String, String> checked = new LinkedHashMap<>();
     for (Map.Entry<String, String> parameter : query.entrySet()) {
       String name = parameter.getKey();
@@ -143,7 +132,7 @@ class AuditController {
         checked.put(name, RequestParameters.id(name, value, VALUE));
       }
     }
-    LedgerAudit.Answer answer = reads.read(Optional.ofNullable(authorization), path, checked);
+    LedgerAudit.Answer answer = reads.read(caller, path, checked);
     return ResponseEntity.status(answer.status())
         .contentType(MediaType.parseMediaType(answer.contentType()))
         .body(answer.body());

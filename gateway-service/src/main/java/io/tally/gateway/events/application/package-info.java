@@ -1,0 +1,5 @@
+/** Finality events: the application layer. */
+@NullMarked
+package io.tally.gateway.events.application;
+
+import org.jspecify.annotations.NullMarked;
