@@ -300,7 +300,10 @@ class KubernetesManifestsTest {
           .as(name)
           .isEqualTo("false");
     }
-    assertThat(topics).containsOnlyKeys("tally.log", "tally.votes", "tally.finalized");
+    assertThat(topics)
+        .containsOnlyKeys("tally.log", "tally.votes", "tally.finalized", "tally.webhooks");
+    assertThat(topics.get("tally.webhooks").getSpec().getConfig())
+        .containsEntry("cleanup.policy", "compact");
     Map<String, Object> log = topics.get("tally.log").getSpec().getConfig();
     assertThat(log).containsEntry("message.timestamp.type", "LogAppendTime");
     assertThat(String.valueOf(log.get("retention.ms"))).isEqualTo("-1");
@@ -311,13 +314,13 @@ class KubernetesManifestsTest {
         Map.of(
             "validator", Set.of("tally.log", "tally.votes"),
             "ledger", Set.of("tally.finalized"),
-            "gateway", Set.of("tally.log"),
+            "gateway", Set.of("tally.log", "tally.webhooks"),
             "identity", Set.of("tally.log"));
     Map<String, Set<String>> reads =
         Map.of(
             "validator", Set.of("tally.log", "tally.votes"),
             "ledger", Set.of("tally.log", "tally.votes"),
-            "gateway", Set.of("tally.log", "tally.finalized"),
+            "gateway", Set.of("tally.log", "tally.finalized", "tally.webhooks"),
             "identity", Set.of("tally.log", "tally.finalized"));
     List<KafkaUser> users = Manifests.ofType(objects, KafkaUser.class);
     assertThat(users).hasSize(8);
