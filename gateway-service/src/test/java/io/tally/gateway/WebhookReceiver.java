@@ -47,6 +47,11 @@ final class WebhookReceiver implements AutoCloseable {
     server.start();
   }
 
+  /** Accepts every request from now on. */
+  void acceptFromNow() {
+    failuresLeft.set(0);
+  }
+
   URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
   }
