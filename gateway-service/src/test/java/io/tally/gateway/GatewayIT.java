@@ -610,10 +610,17 @@ class GatewayIT {
             HttpRequest.newBuilder(uri("/v1/events"))
                 .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
                 .header("Last-Event-ID", "yesterday")
+                .header("Accept", "text/event-stream") // as a browser's EventSource sends
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(problemType(malformed)).isEqualTo("urn:tally:problem:malformed");
+    HttpResponse<String> anonymous =
+        http.send(
+            HttpRequest.newBuilder(uri("/v1/events")).header("Accept", "text/event-stream").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(problemType(anonymous)).isEqualTo("urn:tally:problem:unauthenticated");
   }
 
   @Test

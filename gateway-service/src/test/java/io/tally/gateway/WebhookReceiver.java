@@ -15,16 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A webhook endpoint on 127.0.0.1 that answers 500 to its first {@code failures} requests and 204
  * to every later one, and keeps every request it got (delivery id, body, the status it answered).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
   /** One request as received, with the status it was answered. */
-  record Request(String deliveryId, String contentType, String body, int status) {}
+  public record Request(String deliveryId, String contentType, String body, int status) {}
 
   private final HttpServer server;
   private final AtomicInteger failuresLeft;
-  final List<Request> requests = new CopyOnWriteArrayList<>();
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-  WebhookReceiver(int failures) throws IOException {
+  public WebhookReceiver(int failures) throws IOException {
     failuresLeft = new AtomicInteger(failures);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
@@ -48,16 +48,16 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   /** Accepts every request from now on. */
-  void acceptFromNow() {
+  public void acceptFromNow() {
     failuresLeft.set(0);
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
   }
 
   /** The requests it accepted (answered 204), in the order they came. */
-  List<Request> accepted() {
+  public List<Request> accepted() {
     return requests.stream().filter(r -> r.status() == 204).toList();
   }
 

@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +58,8 @@ public final class FinalityFeed {
     }
   }
 
-  private final CertifiedReplica replica;
+  private final LongSupplier certifiedHeight;
+  private final Function<String, Optional<String>> owner;
   private final Executor drain;
   private final int eventsKept;
   private final int queueMax;
@@ -67,12 +70,35 @@ public final class FinalityFeed {
   /** Every event after this position is held; null until the first block comes. */
   private @Nullable Position complete;
 
-  public FinalityFeed(CertifiedReplica replica, Executor drain, int eventsKept, int queueMax) {
-    this.replica = replica;
+  /** The feed of {@code replica}'s certified blocks. */
+  public static FinalityFeed of(
+      CertifiedReplica replica, Executor drain, int eventsKept, int queueMax) {
+    FinalityFeed feed =
+        new FinalityFeed(
+            replica::certifiedHeight,
+            account -> replica.account(account).map(AccountView::owner),
+            drain,
+            eventsKept,
+            queueMax);
+    replica.onCertified(feed::certified);
+    return feed;
+  }
+
+  /**
+   * A feed of the blocks given to {@link #certified}, with {@code owner} the owner of an account
+   * and {@code certifiedHeight} where the blocks start.
+   */
+  FinalityFeed(
+      LongSupplier certifiedHeight,
+      Function<String, Optional<String>> owner,
+      Executor drain,
+      int eventsKept,
+      int queueMax) {
+    this.certifiedHeight = certifiedHeight;
+    this.owner = owner;
     this.drain = drain;
     this.eventsKept = eventsKept;
     this.queueMax = queueMax;
-    replica.onCertified(this::certified);
   }
 
   /**
@@ -123,7 +149,7 @@ public final class FinalityFeed {
 
   /** The newest certified height read. */
   public synchronized long height() {
-    return window.isEmpty() ? replica.certifiedHeight() : window.getLast().height();
+    return window.isEmpty() ? certifiedHeight.getAsLong() : window.getLast().height();
   }
 
   /** The height above which every block's events are held. */
@@ -133,7 +159,7 @@ public final class FinalityFeed {
 
   /** Every event after this position is held (before a block came: after the replica's height). */
   private Position complete() {
-    return complete != null ? complete : new Position(replica.certifiedHeight(), Long.MAX_VALUE);
+    return complete != null ? complete : new Position(certifiedHeight.getAsLong(), Long.MAX_VALUE);
   }
 
   /** Closes every reader's stream (the gateway is stopping). */
@@ -151,7 +177,8 @@ public final class FinalityFeed {
             + " Last-Event-ID");
   }
 
-  private void certified(CertifiedBlock certified) {
+  /** Takes the next certified block's events. */
+  void certified(CertifiedBlock certified) {
     Block block = block(certified);
     synchronized (this) {
       if (complete == null) {
@@ -197,7 +224,7 @@ public final class FinalityFeed {
       Set<String> accounts = moved.getOrDefault(id, Set.of());
       Set<String> audience = new LinkedHashSet<>(certified.signedBy(id));
       for (String account : accounts) {
-        replica.account(account).map(AccountView::owner).ifPresent(audience::add);
+        owner.apply(account).ifPresent(audience::add);
       }
       Outcome outcome = entry.getValue();
       events.add(

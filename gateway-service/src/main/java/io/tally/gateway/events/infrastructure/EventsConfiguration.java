@@ -57,7 +57,7 @@ class EventsConfiguration {
   @Bean(destroyMethod = "stop")
   FinalityFeed finalityFeed(
       CertifiedReplica replica, GatewayProperties properties, ExecutorService finalityDrain) {
-    return new FinalityFeed(
+    return FinalityFeed.of(
         replica, finalityDrain, properties.events().kept(), properties.events().queueMax());
   }
 
