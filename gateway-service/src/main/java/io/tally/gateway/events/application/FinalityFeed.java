@@ -10,6 +10,7 @@ import io.tally.service.CertifiedReplica;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -59,7 +59,6 @@ public final class FinalityFeed {
   }
 
   private final LongSupplier certifiedHeight;
-  private final Function<String, Optional<String>> owner;
   private final Executor drain;
   private final int eventsKept;
   private final int queueMax;
@@ -73,29 +72,16 @@ public final class FinalityFeed {
   /** The feed of {@code replica}'s certified blocks. */
   public static FinalityFeed of(
       CertifiedReplica replica, Executor drain, int eventsKept, int queueMax) {
-    FinalityFeed feed =
-        new FinalityFeed(
-            replica::certifiedHeight,
-            account -> replica.account(account).map(AccountView::owner),
-            drain,
-            eventsKept,
-            queueMax);
+    FinalityFeed feed = new FinalityFeed(replica::certifiedHeight, drain, eventsKept, queueMax);
     replica.onCertified(feed::certified);
     return feed;
   }
 
   /**
-   * A feed of the blocks given to {@link #certified}, with {@code owner} the owner of an account
-   * and {@code certifiedHeight} where the blocks start.
+   * A feed of the blocks given to {@link #certified}; {@code certifiedHeight} is where they start.
    */
-  FinalityFeed(
-      LongSupplier certifiedHeight,
-      Function<String, Optional<String>> owner,
-      Executor drain,
-      int eventsKept,
-      int queueMax) {
+  FinalityFeed(LongSupplier certifiedHeight, Executor drain, int eventsKept, int queueMax) {
     this.certifiedHeight = certifiedHeight;
-    this.owner = owner;
     this.drain = drain;
     this.eventsKept = eventsKept;
     this.queueMax = queueMax;
@@ -199,9 +185,18 @@ public final class FinalityFeed {
     }
   }
 
-  /** The events of {@code certified}, one per instruction id, with who may hear of each. */
+  /**
+   * The events of {@code certified}, one per instruction id, with who may hear of each: the owners
+   * come from the block's own changed accounts (every account a posting moved is one), never from
+   * the replica's state, which may be a computed block ahead and which this thread must not wait
+   * for.
+   */
   private Block block(CertifiedBlock certified) {
     BlockResult result = certified.result();
+    Map<String, String> owners = new HashMap<>();
+    for (AccountView account : result.changedAccounts()) {
+      owners.put(account.id(), account.owner());
+    }
     Map<String, Set<String>> moved = new LinkedHashMap<>();
     for (Posting posting : result.postings()) {
       if (posting.instructionId() != null) {
@@ -224,7 +219,10 @@ public final class FinalityFeed {
       Set<String> accounts = moved.getOrDefault(id, Set.of());
       Set<String> audience = new LinkedHashSet<>(certified.signedBy(id));
       for (String account : accounts) {
-        owner.apply(account).ifPresent(audience::add);
+        String owner = owners.get(account);
+        if (owner != null) {
+          audience.add(owner);
+        }
       }
       Outcome outcome = entry.getValue();
       events.add(

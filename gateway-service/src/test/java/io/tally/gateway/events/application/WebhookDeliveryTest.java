@@ -3,6 +3,7 @@ package io.tally.gateway.events.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tally.engine.AccountView;
 import io.tally.engine.BlockResult;
 import io.tally.engine.Code;
 import io.tally.engine.Outcome;
@@ -115,8 +116,7 @@ class WebhookDeliveryTest {
 
   final TestClock clock = new TestClock();
   final MemoryStore store = new MemoryStore();
-  final FinalityFeed feed =
-      new FinalityFeed(() -> 4, account -> Optional.of("bank-b"), Runnable::run, 3, 100);
+  final FinalityFeed feed = new FinalityFeed(() -> 4, Runnable::run, 3, 100);
   final WebhookDelivery delivery =
       new WebhookDelivery(
           store,
@@ -142,8 +142,12 @@ class WebhookDeliveryTest {
             List.of(
                 new Posting(
                     offset, id, Posting.Movement.SETTLED, null, "a-eur", "b-eur", "EUR", 100)),
-            List.of());
+            List.of(account("a-eur", "bank-a"), account("b-eur", "bank-b")));
     return new CertifiedBlock(result, Map.of(id, List.of("bank-a")), List.of());
+  }
+
+  static AccountView account(String id, String owner) {
+    return new AccountView(id, owner, "EUR", false, false, 0, 100, 0, 0);
   }
 
   Webhook webhook(URI url) {
