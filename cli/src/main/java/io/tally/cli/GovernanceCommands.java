@@ -65,7 +65,10 @@ final class GovernanceCommands {
         RegisterParticipant.class,
         RegisterAsset.class,
         SuspendParticipant.class,
-        ReinstateParticipant.class
+        ReinstateParticipant.class,
+        AddKey.class,
+        RotateKey.class,
+        RevokeKey.class
       })
   static final class Propose implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -132,6 +135,14 @@ final class GovernanceCommands {
         description = "the participant's private key file (it signs its proof of possession)")
     List<Path> keyFiles = new ArrayList<>();
 
+    @Option(
+        names = "--role",
+        defaultValue = "settlement",
+        description =
+            "settlement (instructions and its own accounts) or auditor (every account and the"
+                + " audit API); repeatable (default ${DEFAULT-VALUE})")
+    List<String> roles = new ArrayList<>();
+
     @Override
     List<SigningKey> introducedKeys() throws Exception {
       List<SigningKey> keys = new ArrayList<>();
@@ -148,7 +159,8 @@ final class GovernanceCommands {
           notAfter,
           participant,
           name,
-          introducedKeys().stream().map(SigningKey::verificationKey).toList());
+          introducedKeys().stream().map(SigningKey::verificationKey).toList(),
+          roles);
     }
 
     @Override
@@ -208,6 +220,75 @@ final class GovernanceCommands {
     @Override
     String kind() {
       return "reinstate";
+    }
+  }
+
+  /** A key change by governance: whose key. */
+  abstract static class KeyProposal extends Proposing {
+    @Option(names = "--participant", required = true, description = "whose key changes")
+    String participant = "";
+  }
+
+  /** A key change that brings a key in: its holder proves possession. */
+  abstract static class NewKeyProposal extends KeyProposal {
+    @Option(
+        names = "--participant-key",
+        required = true,
+        description = "the new private key file (it signs its proof of possession)")
+    Path newKey = Path.of("");
+
+    @Override
+    List<SigningKey> introducedKeys() throws Exception {
+      return List.of(Keys.read(newKey));
+    }
+  }
+
+  @Command(
+      name = "add-key",
+      description = "Add a key to a participant (one that lost its keys, say).")
+  static final class AddKey extends NewKeyProposal {
+    @Override
+    GovernanceChange change(String id, long notAfter) throws Exception {
+      return GovernanceChange.addKey(
+          id, notAfter, participant, Keys.read(newKey).verificationKey());
+    }
+
+    @Override
+    String kind() {
+      return "add-key";
+    }
+  }
+
+  @Command(name = "rotate-key", description = "Replace a participant's key by a new one.")
+  static final class RotateKey extends NewKeyProposal {
+    @Option(names = "--revoke", required = true, description = "the key id to revoke")
+    String revoke = "";
+
+    @Override
+    GovernanceChange change(String id, long notAfter) throws Exception {
+      return GovernanceChange.rotateKey(
+          id, notAfter, participant, Keys.read(newKey).verificationKey(), revoke);
+    }
+
+    @Override
+    String kind() {
+      return "rotate-key";
+    }
+  }
+
+  @Command(name = "revoke-key", description = "Revoke a participant's key (lost or stolen).")
+  static final class RevokeKey extends KeyProposal {
+    @Option(names = "--kid", required = true, description = "the key id to revoke")
+    String kid = "";
+
+    @Override
+    GovernanceChange change(String id, long notAfter) {
+      return GovernanceChange.revokeKey(id, notAfter, participant, kid);
+    }
+
+    @Override
+    String kind() {
+      return "revoke-key";
     }
   }
 

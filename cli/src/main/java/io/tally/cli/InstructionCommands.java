@@ -71,19 +71,45 @@ final class InstructionCommands {
 
     @Mixin Submission submission;
 
-    abstract Instruction build(String id, long notAfter);
+    private Amounts.@Nullable Scales scales;
+
+    abstract Instruction build(String id, long notAfter) throws Exception;
 
     abstract String kind();
+
+    /** Keys that sign besides {@code --key}: a key the instruction brings in. */
+    List<SigningKey> newKeys() throws Exception {
+      return List.of();
+    }
+
+    /** The signing keys of {@code --key}, read. */
+    List<SigningKey> signers() throws IOException {
+      List<SigningKey> signers = new ArrayList<>();
+      for (Path key : keys) {
+        signers.add(Keys.read(key));
+      }
+      return signers;
+    }
+
+    /** The legs of {@code --leg}, amounts in minor units (scales from the identity desk). */
+    List<Leg> legs(List<String> legs) throws Exception {
+      List<Leg> parsed = new ArrayList<>();
+      for (String leg : legs) {
+        if (scales == null) {
+          scales = new Amounts.Scales(submission.connection.client(), spec.commandLine().getErr());
+        }
+        parsed.add(Amounts.leg(spec, leg, scales));
+      }
+      return parsed;
+    }
 
     @Override
     public Integer call() throws Exception {
       long notAfter = System.currentTimeMillis() + validFor.toMillis();
       String instructionId = id == null ? newId(kind()) : id;
       Instruction instruction = build(instructionId, notAfter);
-      List<SigningKey> signers = new ArrayList<>();
-      for (Path key : keys) {
-        signers.add(Keys.read(key));
-      }
+      List<SigningKey> signers = signers();
+      signers.addAll(newKeys());
       SignedInstruction signed = instruction.sign(signers);
       if (out != null) {
         return written(spec, submission.output, signed, out);
@@ -102,7 +128,7 @@ final class InstructionCommands {
     boolean noWait;
 
     int submit(CommandLine.Model.CommandSpec spec, SignedInstruction signed) throws Exception {
-      TallyClient client = connection.client();
+      TallyClient client = connection.client(spec);
       if (noWait) {
         TallyClient.Submitted submitted = client.submit(signed);
         output.print(
@@ -197,12 +223,17 @@ final class InstructionCommands {
     @Option(
         names = "--leg",
         required = true,
-        description = "debit:credit:asset:amount (minor units); repeat for several legs")
+        paramLabel = "LEG",
+        description = {
+          "debit:credit:ASSET:MINOR_UNITS (a-eur:b-eur:EUR:750000), or \"debit:credit:AMOUNT"
+              + " ASSET\" in the asset's units (\"a-eur:b-eur:7500.00 EUR\", its scale from"
+              + " the identity desk); repeat for several legs"
+        })
     List<String> legs = new ArrayList<>();
 
     @Override
-    Instruction build(String id, long notAfter) {
-      return Instruction.settle(id, notAfter, legs.stream().map(Leg::parse).toList());
+    Instruction build(String id, long notAfter) throws Exception {
+      return Instruction.settle(id, notAfter, legs(legs));
     }
 
     @Override
@@ -215,7 +246,13 @@ final class InstructionCommands {
       name = "reserve",
       description = "Reserve legs until they are committed, cancelled or expire.")
   static final class Reserve extends Build {
-    @Option(names = "--leg", required = true, description = "debit:credit:asset:amount; repeatable")
+    @Option(
+        names = "--leg",
+        required = true,
+        paramLabel = "LEG",
+        description =
+            "debit:credit:ASSET:MINOR_UNITS or \"debit:credit:AMOUNT ASSET\", as for settle;"
+                + " repeatable")
     List<String> legs = new ArrayList<>();
 
     @Option(
@@ -229,13 +266,9 @@ final class InstructionCommands {
     List<String> controllers = new ArrayList<>();
 
     @Override
-    Instruction build(String id, long notAfter) {
+    Instruction build(String id, long notAfter) throws Exception {
       return Instruction.reserve(
-          id,
-          notAfter,
-          legs.stream().map(Leg::parse).toList(),
-          System.currentTimeMillis() + expiresIn.toMillis(),
-          controllers);
+          id, notAfter, legs(legs), System.currentTimeMillis() + expiresIn.toMillis(), controllers);
     }
 
     @Override

@@ -30,7 +30,6 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "network",
     description = "Create a network: its genesis, every key, and what a deployment mounts.",
-    mixinStandardHelpOptions = true,
     subcommands = NetworkCommands.Init.class)
 final class NetworkCommands {
 
@@ -45,7 +44,6 @@ final class NetworkCommands {
    */
   @Command(
       name = "init",
-      mixinStandardHelpOptions = true,
       description = {
         "Generate a network's genesis, every member's keys and database credentials into a new"
             + " directory, with Kubernetes Secret and ConfigMap manifests (kubernetes/network for"

@@ -1,10 +1,12 @@
 package io.tally.cli;
 
+import io.tally.client.TallyClient;
 import io.tally.protocol.VerificationException;
 import io.tally.protocol.codec.JsonWriter;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.receipt.Receipt;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,10 +39,22 @@ final class ReceiptCommands {
 
     @Override
     public Integer call() throws Exception {
-      Optional<io.tally.client.TallyClient.Status> status =
-          await
-              ? Optional.of(connection.client().await(id, connection.timeout))
-              : connection.client().status(id);
+      TallyClient client = connection.client(spec);
+      Optional<TallyClient.Status> status = client.status(id);
+      if (status.isEmpty() && await) {
+        // Said at once: the gateway answers the same 404 for an id it never saw and for one no
+        // certified block holds yet, so only the deadline can tell them apart.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "tally: no certified block holds "
+                    + id
+                    + " (not submitted, or not final yet); waiting up to "
+                    + connection.timeout.toSeconds()
+                    + " s");
+        spec.commandLine().getErr().flush();
+        status = Optional.of(client.await(id, connection.timeout));
+      }
       if (status.isEmpty()) {
         output.print(
             spec,
@@ -70,17 +84,32 @@ final class ReceiptCommands {
     @Nullable Path out;
 
     @Mixin Tally.Connection connection;
+    @Mixin Tally.Output output;
 
     @Override
     public Integer call() throws Exception {
-      byte[] receipt = connection.client().receipt(id, connection.timeout);
-      if (out == null) {
-        spec.commandLine()
-            .getOut()
-            .println(new String(receipt, java.nio.charset.StandardCharsets.UTF_8));
+      byte[] receipt = connection.client(spec).receipt(id, connection.timeout);
+      Path file = out;
+      if (file == null) {
+        // The receipt is one JSON document already: printed as the gateway sent it, --json or not.
+        spec.commandLine().getOut().println(new String(receipt, StandardCharsets.UTF_8));
+        spec.commandLine().getOut().flush();
       } else {
-        Files.write(out, receipt);
-        spec.commandLine().getOut().println("receipt of " + id + " written to " + out);
+        Files.write(file, receipt);
+        output.print(
+            spec,
+            new JsonWriter()
+                .beginObject()
+                .member("id", id)
+                .member("file", file.toString())
+                .endObject(),
+            "receipt of "
+                + id
+                + " written to "
+                + file
+                + "; check it offline: tally verify-receipt "
+                + file
+                + " --genesis network.json");
       }
       return 0;
     }
@@ -117,9 +146,9 @@ final class ReceiptCommands {
                 .name("valid")
                 .value(false)
                 .member("reason", e.reason().name())
-                .member("detail", String.valueOf(e.getMessage()))
+                .member("detail", Tally.withoutReason(e))
                 .endObject(),
-            "INVALID receipt: " + e.reason() + ": " + e.getMessage());
+            "INVALID receipt (" + e.reason() + "): " + Tally.withoutReason(e));
         return Tally.REJECTED;
       }
       // Everything printed comes from what the verifier established, never from the receipt's own

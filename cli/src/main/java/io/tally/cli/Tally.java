@@ -3,6 +3,7 @@ package io.tally.cli;
 import io.tally.client.TallyClient;
 import io.tally.client.TallyException;
 import io.tally.protocol.VerificationException;
+import io.tally.protocol.codec.JsonException;
 import io.tally.protocol.codec.JsonWriter;
 import io.tally.protocol.genesis.GenesisException;
 import java.io.IOException;
@@ -25,11 +26,15 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "tally",
+    // Inherited: every command and subcommand has --help and --version, and the exit codes below.
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "tally 0.1.0",
     description = "Settle on a Tally network and verify receipts offline.",
     subcommands = {
+      HelpCommand.class,
       KeygenCommand.class,
+      KeyCommands.class,
       NetworkCommands.class,
       GovernanceCommands.Propose.class,
       GovernanceCommands.Approve.class,
@@ -44,7 +49,12 @@ import picocli.CommandLine.Option;
       ReceiptCommands.Fetch.class,
       ReceiptCommands.Verify.class,
       ReadCommands.Accounts.class,
-      ReadCommands.History.class
+      ReadCommands.History.class,
+      ReadCommands.Blocks.class,
+      ReadCommands.Events.class,
+      DirectoryCommands.Participants.class,
+      DirectoryCommands.Assets.class,
+      CompletionCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -78,35 +88,123 @@ public final class Tally {
     return commandLine;
   }
 
+  /**
+   * Says why a command failed, in words (never a Java class name), and returns its exit code. With
+   * {@code --json} the failure is also printed on standard output as one JSON document, {@code
+   * {"error": {"exitCode", "kind", "status", "type", "detail"}}}, so that a script reading the
+   * output always reads JSON.
+   */
   private static int failed(
       Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    Failure failure = failure(e);
     PrintWriter err = commandLine.getErr();
-    if (e instanceof TallyException tally) {
+    err.println("tally: " + failure.detail());
+    if (failure.exitCode() == USAGE) {
       err.println(
-          "tally: "
-              + tally.getMessage()
-              + (tally.type().isEmpty() ? "" : " [" + tally.type() + "]"));
+          "Try 'tally help "
+              + commandLine.getCommandSpec().qualifiedName(" ").replaceFirst("^tally ?", "")
+              + "' for more.");
+    }
+    err.flush();
+    if (json(parseResult)) {
+      JsonWriter json =
+          new JsonWriter()
+              .beginObject()
+              .name("error")
+              .beginObject()
+              .member("exitCode", failure.exitCode())
+              .member("kind", failure.kind());
+      if (failure.status() != 0) {
+        json.member("status", failure.status());
+      }
+      if (!failure.type().isEmpty()) {
+        json.member("type", failure.type());
+      }
+      PrintWriter out = commandLine.getOut();
+      out.println(json.member("detail", failure.detail()).endObject().endObject().toJson());
+      out.flush();
+    }
+    return failure.exitCode();
+  }
+
+  /** Why a command failed, as it is told. */
+  record Failure(int exitCode, String kind, int status, String type, String detail) {}
+
+  /** A failure the CLI itself finds, with the exit code it ends with. */
+  static final class Failed extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int exitCode;
+    private final String kind;
+
+    Failed(int exitCode, String kind, String detail) {
+      super(detail);
+      this.exitCode = exitCode;
+      this.kind = kind;
+    }
+  }
+
+  static Failure failure(Exception e) {
+    if (e instanceof Failed failed) {
+      return new Failure(failed.exitCode, failed.kind, 0, "", String.valueOf(failed.getMessage()));
+    }
+    if (e instanceof JsonException json) {
+      return new Failure(
+          UNAVAILABLE,
+          "unavailable",
+          0,
+          "",
+          "the server's answer is not what its API documents: " + json.getMessage());
+    }
+    if (e instanceof TallyException tally) {
+      String detail =
+          tally.getMessage() + (tally.type().isEmpty() ? "" : " [" + tally.type() + "]");
       return switch (tally.kind()) {
-        case REFUSED -> REFUSED;
-        case UNAVAILABLE -> UNAVAILABLE;
-        case DEADLINE -> DEADLINE;
+        case REFUSED -> new Failure(REFUSED, "refused", tally.status(), tally.type(), detail);
+        case UNAVAILABLE ->
+            new Failure(UNAVAILABLE, "unavailable", tally.status(), tally.type(), detail);
+        case DEADLINE -> new Failure(DEADLINE, "deadline", tally.status(), tally.type(), detail);
       };
     }
     if (e instanceof VerificationException verification) {
-      err.println("tally: " + verification.reason() + ": " + verification.getMessage());
-      return REJECTED;
+      return new Failure(
+          REJECTED,
+          "invalid",
+          0,
+          verification.reason().name(),
+          "invalid (" + verification.reason() + "): " + withoutReason(verification));
     }
-    if (e instanceof IOException || e instanceof GenesisException) {
-      err.println("tally: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      return LOCAL_FILE;
+    if (e instanceof IOException io) {
+      return new Failure(LOCAL_FILE, "local-file", 0, "", LocalFiles.describe(io));
     }
-    if (e instanceof IllegalArgumentException) {
-      err.println("tally: " + e.getMessage());
-      commandLine.usage(err);
-      return USAGE;
+    if (e instanceof GenesisException genesis) {
+      return new Failure(
+          LOCAL_FILE, "local-file", 0, "", "the genesis does not load: " + genesis.getMessage());
     }
-    err.println("tally: unexpected " + e);
-    return CommandLine.ExitCode.SOFTWARE;
+    if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {
+      return new Failure(USAGE, "usage", 0, "", String.valueOf(e.getMessage()));
+    }
+    return new Failure(
+        CommandLine.ExitCode.SOFTWARE,
+        "bug",
+        0,
+        "",
+        "unexpected failure, please report it: " + e.getClass().getName() + ": " + e.getMessage());
+  }
+
+  /** A verification failure's detail without the reason code its message starts with. */
+  static String withoutReason(VerificationException e) {
+    String message = String.valueOf(e.getMessage());
+    String prefix = e.reason().name() + ": ";
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+
+  /** Whether the command that ran was given {@code --json}. */
+  private static boolean json(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult leaf = parseResult;
+    while (leaf.subcommand() != null) {
+      leaf = leaf.subcommand();
+    }
+    return leaf.hasMatchedOption("--json");
   }
 
   /** Where the network is and how long to wait. */
@@ -135,7 +233,37 @@ public final class Tally {
     TallyClient client() {
       return TallyClient.create(gateway, identity, Duration.ofSeconds(10));
     }
+
+    /** A client that tells on standard error how long it has waited, while it waits. */
+    TallyClient client(CommandLine.Model.CommandSpec spec) {
+      PrintWriter err = spec.commandLine().getErr();
+      long[] lastSeconds = {-PROGRESS_EVERY_SECONDS};
+      return client()
+          .withProgress(
+              (what, waited, limit) -> {
+                long seconds = waited.toSeconds();
+                if (lastSeconds[0] < 0) {
+                  err.println("tally: waiting up to " + limit.toSeconds() + " s for " + what);
+                } else if (seconds - lastSeconds[0] >= PROGRESS_EVERY_SECONDS) {
+                  err.println(
+                      "tally: still waiting for "
+                          + what
+                          + " ("
+                          + seconds
+                          + " s of "
+                          + limit.toSeconds()
+                          + " s)");
+                } else {
+                  return;
+                }
+                lastSeconds[0] = seconds;
+                err.flush();
+              });
+    }
   }
+
+  /** How often a wait says it still waits. */
+  static final long PROGRESS_EVERY_SECONDS = 5;
 
   /** Output in words, or one JSON object per result with {@code --json}. */
   static final class Output {

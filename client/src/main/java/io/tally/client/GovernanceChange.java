@@ -76,6 +76,26 @@ public record GovernanceChange(String id, String kind, byte[] payload) {
     return participantChange(id, "reinstate-participant", notAfter, participant);
   }
 
+  /**
+   * Adds a key to a participant by governance (its keys are lost or it cannot sign): proposed with
+   * the new key's {@link #proof}.
+   */
+  public static GovernanceChange addKey(
+      String id, long notAfter, String participant, VerificationKey key) {
+    return new GovernanceChange(
+        id, "add-key", Instruction.addKey(id, notAfter, participant, key).payload());
+  }
+
+  /**
+   * Replaces a participant's key {@code revoke} by {@code key} by governance: proposed with the new
+   * key's {@link #proof}.
+   */
+  public static GovernanceChange rotateKey(
+      String id, long notAfter, String participant, VerificationKey key, String revoke) {
+    return new GovernanceChange(
+        id, "rotate-key", Instruction.rotateKey(id, notAfter, participant, key, revoke).payload());
+  }
+
   /** Revokes a participant's key by governance (a lost or stolen key). */
   public static GovernanceChange revokeKey(
       String id, long notAfter, String participant, String kid) {

@@ -138,8 +138,17 @@ public final class Devstack {
     System.out.println(
         "  curl http://127.0.0.1:" + identityService.port() + "/swagger-ui/index.html");
     System.out.println("  curl http://127.0.0.1:" + ledgerService.port() + "/v1/blocks/head");
+    // The instruction file is written by the CLI first: a signed settlement of the demo's bank-a.
+    Path instruction = dir.resolve("instruction.json");
     System.out.println(
-        "  curl -X POST -H 'Content-Type: application/jose+json' --data @instruction.json"
+        "  ./tally settle --leg a-eur:b-eur:EUR:100 --key "
+            + dir.resolve("keys/bank-a.key")
+            + " --out "
+            + instruction
+            + "   # with the demo");
+    System.out.println(
+        "  curl -X POST -H 'Content-Type: application/jose+json' --data @"
+            + instruction
             + " http://127.0.0.1:"
             + gatewayService.port()
             + "/v1/instructions");
