@@ -29,9 +29,12 @@ import io.tally.protocol.keys.SigningKey;
 import io.tally.protocol.receipt.Receipt;
 import io.tally.protocol.token.AccessToken;
 import io.tally.service.CertifiedReplica;
+import io.tally.service.web.openapi.ProblemCatalog;
+import io.tally.service.web.openapi.ProblemType;
 import io.tally.testing.HostileInput;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.OpenApiDocuments;
 import io.tally.testing.RawHttp;
 import io.tally.testing.network.InProcess;
 import io.tally.testing.network.NetworkPlan;
@@ -294,6 +297,49 @@ class GatewayIT {
     List<String> ids = new ArrayList<>();
     json.readTree(page.body()).get("accounts").forEach(a -> ids.add(a.get("id").asString()));
     return ids;
+  }
+
+  /** How to rewrite docs/openapi/gateway-service.json (the failure message says it). */
+  static final String OPENAPI_UPDATE =
+      "mvn -B verify -pl gateway-service -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false"
+          + " -Dit.test='GatewayIT#theServedOpenApiDocumentIsTheCommittedCopy'"
+          + " -Dopenapi.update=true";
+
+  @Test
+  @Order(0)
+  void theServedOpenApiDocumentIsTheCommittedCopy() {
+    JsonNode document =
+        OpenApiDocuments.checkCommittedCopy(
+            URI.create("http://127.0.0.1:" + InProcess.port(gateway)),
+            "gateway-service",
+            OPENAPI_UPDATE);
+    assertThat(document.get("openapi").asString()).startsWith("3.1");
+    assertThat(document.at("/info/title").asString()).isEqualTo("Tally gateway-service");
+    JsonNode submit = document.at("/paths/~1v1~1instructions/post");
+    assertThat(submit.at("/requestBody/content").has("application/jose+json")).isTrue();
+    assertThat(submit.at("/requestBody/content").has("application/json")).isTrue();
+    assertThat(document.at("/paths/~1v1~1accounts/get/security/0").has("bearer")).isTrue();
+    assertThat(document.at("/paths/~1v1~1accounts/get/parameters").findValuesAsString("name"))
+        .as("the caller is resolved from the token, not a parameter")
+        .doesNotContain("caller");
+  }
+
+  @Test
+  @Order(0)
+  void everyProblemTypeTheGatewayCanAnswerAppearsInItsOpenApiDocument() {
+    JsonNode document =
+        OpenApiDocuments.served(URI.create("http://127.0.0.1:" + InProcess.port(gateway)));
+
+    java.util.Set<String> catalogued = new java.util.TreeSet<>();
+    for (ProblemType type : gateway.getBean(ProblemCatalog.class).types()) {
+      catalogued.add(type.type());
+    }
+    assertThat(OpenApiDocuments.typesInCode("io.tally.gateway"))
+        .as("types the advices and filters write as constants are in the catalogue")
+        .isSubsetOf(catalogued);
+    assertThat(OpenApiDocuments.answeredTypes(document))
+        .as("every catalogued type is answered by an operation or a shared response, and no other")
+        .isEqualTo(catalogued);
   }
 
   @Test

@@ -15,9 +15,12 @@ import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.jws.CompactJws;
 import io.tally.protocol.jws.JwsType;
 import io.tally.protocol.keys.SigningKey;
+import io.tally.service.web.openapi.ProblemCatalog;
+import io.tally.service.web.openapi.ProblemType;
 import io.tally.testing.HostileInput;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.OpenApiDocuments;
 import io.tally.testing.RawHttp;
 import io.tally.testing.network.InProcess;
 import io.tally.testing.network.NetworkPlan;
@@ -29,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,6 +152,44 @@ class IdentityServiceIT {
     HttpResponse<String> unknown = get("/v1/participants/nobody");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(problemType(unknown)).isEqualTo("urn:tally:problem:unknown-participant");
+  }
+
+  /** How to rewrite docs/openapi/identity-service.json (the failure message says it). */
+  static final String OPENAPI_UPDATE =
+      "mvn -B verify -pl identity-service -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false"
+          + " -Dit.test='IdentityServiceIT#theServedOpenApiDocumentIsTheCommittedCopy'"
+          + " -Dopenapi.update=true";
+
+  @Test
+  void theServedOpenApiDocumentIsTheCommittedCopy() {
+    JsonNode document =
+        OpenApiDocuments.checkCommittedCopy(
+            URI.create("http://127.0.0.1:" + InProcess.port(identity)),
+            "identity-service",
+            OPENAPI_UPDATE);
+    assertThat(document.get("openapi").asString()).startsWith("3.1");
+    assertThat(document.at("/info/title").asString()).isEqualTo("Tally identity-service");
+    assertThat(document.at("/info/version").asString()).isNotEqualTo("unknown");
+    JsonNode proposalBody =
+        document.at("/paths/~1v1~1proposals/post/requestBody/content/application~1json");
+    assertThat(proposalBody.has("schema") && proposalBody.has("examples"))
+        .as("the proposal's body with its schema and example: %s", proposalBody)
+        .isTrue();
+  }
+
+  @Test
+  void everyProblemTypeTheDeskCanAnswerAppearsInItsOpenApiDocument() throws Exception {
+    JsonNode document = json.readTree(get("/v3/api-docs").body());
+    Set<String> catalogued = new TreeSet<>();
+    for (ProblemType type : identity.getBean(ProblemCatalog.class).types()) {
+      catalogued.add(type.type());
+    }
+    assertThat(OpenApiDocuments.typesInCode("io.tally.identity"))
+        .as("types the advices write as constants are in the catalogue")
+        .isSubsetOf(catalogued);
+    assertThat(OpenApiDocuments.answeredTypes(document))
+        .as("every catalogued type is answered by an operation or a shared response, and no other")
+        .isEqualTo(catalogued);
   }
 
   @Test

@@ -21,8 +21,11 @@ import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
 import io.tally.protocol.merkle.MerkleTree;
+import io.tally.service.web.openapi.ProblemCatalog;
+import io.tally.service.web.openapi.ProblemType;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.OpenApiDocuments;
 import io.tally.testing.network.InProcess;
 import io.tally.testing.network.NetworkPlan;
 import io.tally.validator.ValidatorServiceApplication;
@@ -420,6 +423,43 @@ class LedgerNetworkIT {
   }
 
   // ------------------------------------------------------------------------------ the tests
+
+  /** How to rewrite docs/openapi/ledger-service.json (the failure message says it). */
+  static final String OPENAPI_UPDATE =
+      "mvn -B verify -pl ledger-service -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false"
+          + " -Dit.test='LedgerNetworkIT#theServedOpenApiDocumentIsTheCommittedCopy'"
+          + " -Dopenapi.update=true";
+
+  @Test
+  @Order(0)
+  void theServedOpenApiDocumentIsTheCommittedCopy() {
+    JsonNode document =
+        OpenApiDocuments.checkCommittedCopy(
+            URI.create("http://127.0.0.1:" + InProcess.port(ledger)),
+            "ledger-service",
+            OPENAPI_UPDATE);
+    assertThat(document.get("openapi").asString()).startsWith("3.1");
+    assertThat(document.at("/info/title").asString()).isEqualTo("Tally ledger-service");
+    assertThat(document.at("/info/version").asString()).isNotEqualTo("unknown");
+  }
+
+  @Test
+  @Order(0)
+  void everyProblemTypeTheServiceCanAnswerAppearsInItsOpenApiDocument() {
+    JsonNode document =
+        OpenApiDocuments.served(URI.create("http://127.0.0.1:" + InProcess.port(ledger)));
+
+    java.util.Set<String> catalogued = new java.util.TreeSet<>();
+    for (ProblemType type : ledger.getBean(ProblemCatalog.class).types()) {
+      catalogued.add(type.type());
+    }
+    assertThat(OpenApiDocuments.typesInCode("io.tally.ledger"))
+        .as("types the advices and filters write as constants are in the catalogue")
+        .isSubsetOf(catalogued);
+    assertThat(OpenApiDocuments.answeredTypes(document))
+        .as("every catalogued type is answered by an operation or a shared response, and no other")
+        .isEqualTo(catalogued);
+  }
 
   @Test
   @Order(1)

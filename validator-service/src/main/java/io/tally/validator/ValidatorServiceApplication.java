@@ -2,6 +2,7 @@ package io.tally.validator;
 
 import io.tally.service.health.ServiceHealth;
 import io.tally.service.web.ProblemWeb;
+import io.tally.service.web.openapi.ServiceOpenApi;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,8 +10,9 @@ import org.springframework.context.annotation.Import;
 
 /** One validator of a Tally network. */
 @SpringBootApplication
-// Every error as Problem Details with a stable type, alike in every service (service-support).
-@Import({ProblemWeb.class, ServiceHealth.class})
+// Every error as Problem Details with a stable type, alike in every service (service-support), and
+// the OpenAPI document's shared parts (docs/openapi/validator-service.json).
+@Import({ProblemWeb.class, ServiceHealth.class, ServiceOpenApi.class})
 @ConfigurationPropertiesScan
 public class ValidatorServiceApplication {
 

@@ -14,11 +14,15 @@ import io.tally.protocol.block.QuorumCertificate;
 import io.tally.protocol.block.Vote;
 import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.Stream;
+import io.tally.service.web.openapi.ProblemCatalog;
+import io.tally.service.web.openapi.ProblemType;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
+import io.tally.testing.OpenApiDocuments;
 import io.tally.testing.network.InProcess;
 import io.tally.testing.network.NetworkPlan;
 import io.tally.validator.voting.application.ValidatorStatus;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Four validators (q = 3) as four Spring applications on one real Kafka broker (KRaft, in process,
@@ -215,6 +220,49 @@ class ValidatorNetworkIT {
       }
     }
     return lines.toString();
+  }
+
+  /** A validator that is running (tests stop and start some). */
+  static ConfigurableApplicationContext anyValidator() {
+    return validators.values().stream()
+        .filter(ConfigurableApplicationContext::isActive)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no validator is running"));
+  }
+
+  /** How to rewrite docs/openapi/validator-service.json (the failure message says it). */
+  static final String OPENAPI_UPDATE =
+      "mvn -B verify -pl validator-service -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false"
+          + " -Dit.test='ValidatorNetworkIT#theServedOpenApiDocumentIsTheCommittedCopy'"
+          + " -Dopenapi.update=true";
+
+  @Test
+  void theServedOpenApiDocumentIsTheCommittedCopy() {
+    JsonNode document =
+        OpenApiDocuments.checkCommittedCopy(
+            URI.create("http://127.0.0.1:" + InProcess.port(anyValidator())),
+            "validator-service",
+            OPENAPI_UPDATE);
+    assertThat(document.get("openapi").asString()).startsWith("3.1");
+    assertThat(document.at("/info/title").asString()).isEqualTo("Tally validator-service");
+    assertThat(document.at("/info/version").asString()).isNotEqualTo("unknown");
+  }
+
+  @Test
+  void everyProblemTypeTheServiceCanAnswerAppearsInItsOpenApiDocument() {
+    JsonNode document =
+        OpenApiDocuments.served(URI.create("http://127.0.0.1:" + InProcess.port(anyValidator())));
+
+    java.util.Set<String> catalogued = new java.util.TreeSet<>();
+    for (ProblemType type : anyValidator().getBean(ProblemCatalog.class).types()) {
+      catalogued.add(type.type());
+    }
+    assertThat(OpenApiDocuments.typesInCode("io.tally.validator"))
+        .as("types the advices and filters write as constants are in the catalogue")
+        .isSubsetOf(catalogued);
+    assertThat(OpenApiDocuments.answeredTypes(document))
+        .as("every catalogued type is answered by an operation or a shared response, and no other")
+        .isEqualTo(catalogued);
   }
 
   @Test

@@ -1,12 +1,16 @@
 package io.tally.gateway.accounts.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.engine.AccountView;
 import io.tally.engine.Identifiers;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.config.GatewayProperties;
 import io.tally.service.CertifiedReplica;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,6 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
  * authenticated by an access token in {@code Authorization: Bearer}. Balances come from this
  * gateway's certified replica (as of {@code height}); history comes from a ledger replica.
  */
+@Tag(name = "accounts")
+@ProblemTypes("not-certified")
 @RestController
 @RequestMapping("/v1/accounts")
 class AccountController {
@@ -129,6 +135,10 @@ class AccountController {
   }
 
   /** The caller's accounts by id (all accounts for an auditor), {@code limit} at most 100. */
+  @Operation(summary = "The caller's accounts by id (every account for an auditor)")
+  @ApiResponse(
+      responseCode = "200",
+      description = "a page with balances as of `height`; `next` is the cursor")
   @GetMapping
   AccountPage accounts(
       AccessControl.Caller caller,
@@ -146,6 +156,9 @@ class AccountController {
     return new AccountPage(page, page.size() < limit ? null : page.get(page.size() - 1).id());
   }
 
+  @Operation(summary = "One account with its balances, as certified")
+  @ApiResponse(responseCode = "200", description = "the account; amounts are decimal strings")
+  @ProblemTypes({"forbidden", "unknown-account"})
   @GetMapping("/{id}")
   AccountResponse account(AccessControl.Caller caller, @PathVariable String id) {
     RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
@@ -154,6 +167,9 @@ class AccountController {
   }
 
   /** The account's movements, oldest first, from a ledger replica (cursor {@code after}). */
+  @Operation(summary = "The account's movements, oldest first, from a ledger replica")
+  @ApiResponse(responseCode = "200", description = "a page of postings; `next` is the cursor")
+  @ProblemTypes({"forbidden", "unknown-account", "history-unavailable"})
   @GetMapping(path = "/{id}/postings", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<String> history(
       AccessControl.Caller caller,

@@ -1,11 +1,15 @@
 package io.tally.gateway.audit.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.engine.Identifiers;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.audit.application.AuditReads;
 import io.tally.gateway.audit.application.LedgerAudit;
 import io.tally.service.web.InvalidRequest;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
  * names each list takes (an unknown one is 400, not ignored), and the ledger replica's answer is
  * passed on.
  */
+@Tag(name = "audit")
+@ProblemTypes({"auditor-only", "ledger-unavailable", "not-found", "not-certified"})
 @RestController
 @RequestMapping("/v1/audit")
 class AuditController {
@@ -53,6 +59,10 @@ class AuditController {
     this.reads = reads;
   }
 
+  @Operation(
+      summary = "Search entries, newest first",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/entries")
   ResponseEntity<byte[]> entries(
       AccessControl.Caller caller, @RequestParam Map<String, String> query)
@@ -60,6 +70,10 @@ class AuditController {
     return read(caller, "entries", query, SEARCH);
   }
 
+  @Operation(
+      summary = "An instruction's trail: entries, votes, finality",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/entries/{id}/trail")
   ResponseEntity<byte[]> trail(
       AccessControl.Caller caller, @PathVariable String id, @RequestParam Map<String, String> query)
@@ -68,6 +82,10 @@ class AuditController {
     return read(caller, "entries/" + id + "/trail", query, Set.of());
   }
 
+  @Operation(
+      summary = "Block summaries, newest first",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/blocks")
   ResponseEntity<byte[]> blocks(
       AccessControl.Caller caller, @RequestParam Map<String, String> query)
@@ -75,6 +93,10 @@ class AuditController {
     return read(caller, "blocks", query, PAGE);
   }
 
+  @Operation(
+      summary = "One block with its votes and entries",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/blocks/{height}")
   ResponseEntity<byte[]> block(
       AccessControl.Caller caller,
@@ -85,6 +107,10 @@ class AuditController {
     return read(caller, "blocks/" + height, query, Set.of());
   }
 
+  @Operation(
+      summary = "The validators' votes, lag and evidence",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/validators")
   ResponseEntity<byte[]> validators(
       AccessControl.Caller caller, @RequestParam Map<String, String> query)
@@ -92,6 +118,10 @@ class AuditController {
     return read(caller, "validators", query, Set.of("format"));
   }
 
+  @Operation(
+      summary = "Per asset totals and whether they balance",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/balance-sheet")
   ResponseEntity<byte[]> balanceSheet(
       AccessControl.Caller caller, @RequestParam Map<String, String> query)
@@ -99,6 +129,10 @@ class AuditController {
     return read(caller, "balance-sheet", query, Set.of("format"));
   }
 
+  @Operation(
+      summary = "Governance entries with their records",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/governance")
   ResponseEntity<byte[]> governance(
       AccessControl.Caller caller, @RequestParam Map<String, String> query)
@@ -106,6 +140,10 @@ class AuditController {
     return read(caller, "governance", query, PAGE);
   }
 
+  @Operation(
+      summary = "Commit series per second",
+      description = "Format and parameters: docs/audit-api.md; `format=csv` on every list.")
+  @ApiResponse(responseCode = "200", description = "the ledger replica's answer, passed on")
   @GetMapping("/series")
   ResponseEntity<byte[]> series(
       AccessControl.Caller caller, @RequestParam Map<String, String> query)

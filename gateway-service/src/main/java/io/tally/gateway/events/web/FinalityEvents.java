@@ -1,10 +1,16 @@
 package io.tally.gateway.events.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.events.application.Finality;
 import io.tally.gateway.events.application.FinalityFeed;
 import io.tally.gateway.events.application.Position;
 import io.tally.service.web.InvalidRequest;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +30,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * all of them). A rejected instruction moved no account: its signers hear of it; a record whose
  * signatures did not verify has no signer to tell.
  */
+@Tag(name = "events")
 @RestController
 class FinalityEvents {
 
@@ -52,6 +59,18 @@ class FinalityEvents {
    * Opens the stream after {@code Last-Event-ID} (or from now on); it ends after 30 minutes
    * (reconnect with a fresh token and the last event id).
    */
+  @Operation(
+      summary = "Finality events as server-sent events",
+      description =
+          "`finality` events `{instructionId, code, height, offset, accounts}` with id"
+              + " `height:offset`, for instructions the caller signed or that moved its accounts"
+              + " (all for an auditor); resume with `Last-Event-ID`; the stream ends after 30"
+              + " minutes.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the event stream: `event: finality`, `id: height:offset`, `data:` the event",
+      content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+  @ProblemTypes({"events-expired", "not-certified"})
   @GetMapping(path = "/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter events(
       AccessControl.Caller caller,

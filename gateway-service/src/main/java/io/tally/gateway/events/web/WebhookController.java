@@ -1,5 +1,8 @@
 package io.tally.gateway.events.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.gateway.accounts.application.AccessControl;
 import io.tally.gateway.events.application.FinalityFeed;
 import io.tally.gateway.events.application.Webhook;
@@ -13,6 +16,7 @@ import io.tally.protocol.keys.Jwk;
 import io.tally.protocol.keys.Jwks;
 import io.tally.service.web.InvalidRequest;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * endpoint, list, remove, list failed deliveries and replay one; and the gateways' JWKS, with which
  * a receiver verifies each delivery's signature.
  */
+@Tag(name = "events")
 @RestController
 @RequestMapping("/v1/webhooks")
 class WebhookController {
@@ -66,6 +71,11 @@ class WebhookController {
             .toJson();
   }
 
+  @Operation(summary = "Register a webhook endpoint")
+  @ApiResponse(
+      responseCode = "201",
+      description = "the webhook; deliveries start after the current height")
+  @ProblemTypes({"webhook-refused", "webhook-store-unavailable"})
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<WebhookResponse> register(
       AccessControl.Caller caller, @RequestBody Registration registration)
@@ -78,17 +88,25 @@ class WebhookController {
         .body(response(webhook));
   }
 
+  @Operation(summary = "The caller's webhooks")
+  @ApiResponse(responseCode = "200", description = "the webhooks")
   @GetMapping
   WebhookList list(AccessControl.Caller caller) {
     return new WebhookList(webhooks.mine(caller).stream().map(this::response).toList());
   }
 
+  @Operation(summary = "One of the caller's webhooks")
+  @ApiResponse(responseCode = "200", description = "the webhook")
+  @ProblemTypes("unknown-webhook")
   @GetMapping("/{id}")
   WebhookResponse webhook(AccessControl.Caller caller, @PathVariable String id)
       throws Webhooks.NotFound {
     return response(webhooks.webhook(caller, RequestParameters.id("id", id, WEBHOOK_ID)));
   }
 
+  @Operation(summary = "Remove a webhook")
+  @ApiResponse(responseCode = "204", description = "removed")
+  @ProblemTypes({"unknown-webhook", "webhook-store-unavailable"})
   @DeleteMapping("/{id}")
   ResponseEntity<Void> remove(AccessControl.Caller caller, @PathVariable String id)
       throws Webhooks.NotFound, WebhookStore.Unavailable {
@@ -96,6 +114,9 @@ class WebhookController {
     return ResponseEntity.noContent().build();
   }
 
+  @Operation(summary = "A webhook's failed deliveries")
+  @ApiResponse(responseCode = "200", description = "the failures, by height")
+  @ProblemTypes("unknown-webhook")
   @GetMapping("/{id}/failures")
   FailureList failures(AccessControl.Caller caller, @PathVariable String id)
       throws Webhooks.NotFound {
@@ -103,6 +124,14 @@ class WebhookController {
   }
 
   /** Delivers a failed delivery again, now; it leaves the list once the endpoint took it. */
+  @Operation(summary = "Deliver a failed delivery again, now")
+  @ApiResponse(responseCode = "200", description = "the endpoint's status for the delivery")
+  @ProblemTypes({
+    "unknown-webhook",
+    "events-expired",
+    "webhook-undelivered",
+    "webhook-store-unavailable"
+  })
   @PostMapping("/{id}/failures/{height}/replay")
   Replayed replay(AccessControl.Caller caller, @PathVariable String id, @PathVariable long height)
       throws Webhooks.NotFound,
@@ -116,6 +145,8 @@ class WebhookController {
   }
 
   /** The gateway instances' public keys (RFC 7517), by {@code kid}: deliveries verify with them. */
+  @Operation(summary = "The gateway instances' keys (RFC 7517) that sign deliveries")
+  @ApiResponse(responseCode = "200", description = "a JWK Set, each key with its kid")
   @GetMapping(value = "/jwks", produces = MediaType.APPLICATION_JSON_VALUE)
   String jwks() {
     return jwks;

@@ -1,5 +1,14 @@
 package io.tally.gateway.instructions.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.engine.Code;
 import io.tally.engine.Identifiers;
 import io.tally.engine.Outcome;
@@ -13,6 +22,7 @@ import io.tally.gateway.instructions.application.SubmitInstruction;
 import io.tally.service.CertifiedReplica;
 import io.tally.service.web.Problems;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +45,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Instructions: submit one, read its status. */
+@Tag(name = "instructions")
 @RestController
 @RequestMapping("/v1/instructions")
 class InstructionController {
@@ -113,6 +124,64 @@ class InstructionController {
    * receipt if the ledger committed it within 2 s; {@code return=minimal} leaves it out), or 202
    * when N seconds pass.
    */
+  @Operation(
+      summary = "Submit one instruction",
+      description =
+          "Checked against the certified replica (shape, amounts, every signature, notAfter, an id"
+              + " reused with other content), sealed and written to the log; 202 once the log"
+              + " acknowledged it. With `Prefer: wait=N` (at most 30 s) 200 with the final status"
+              + " and verified receipt if a certified block holds it in time; `return=minimal`"
+              + " leaves the receipt out (`Preference-Applied` says what was applied).",
+      parameters =
+          @Parameter(
+              in = ParameterIn.HEADER,
+              name = "Prefer",
+              description = "RFC 7240: `wait=N` (seconds, at most 30), optionally `return=minimal`",
+              example = "wait=20",
+              schema = @Schema(type = "string")),
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content = {
+                @Content(
+                    mediaType = "application/jose+json",
+                    schema = @Schema(implementation = GatewayOpenApi.InstructionJws.class),
+                    examples =
+                        @ExampleObject(name = "dvp", value = GatewayOpenApi.INSTRUCTION_EXAMPLE)),
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = GatewayOpenApi.InstructionJws.class),
+                    examples =
+                        @ExampleObject(name = "dvp", value = GatewayOpenApi.INSTRUCTION_EXAMPLE))
+              }))
+  @ApiResponse(
+      responseCode = "202",
+      description = "written to the log, not final yet",
+      headers = @Header(name = "Location", description = "/v1/instructions/{id}"),
+      content = @Content(schema = @Schema(implementation = Accepted.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "final within `Prefer: wait`: the status and verified receipt (a Status without"
+              + " `receipt` under `return=minimal`)",
+      headers = @Header(name = "Preference-Applied", description = "`wait=N[, return=minimal]`"),
+      content = @Content(schema = @Schema(implementation = Final.class)))
+  @ProblemTypes({
+    "malformed",
+    "signature-invalid",
+    "signer-unknown",
+    "signer-duplicate",
+    "amount-invalid",
+    "legs-too-many",
+    "accounts-must-be-different",
+    "expired",
+    "not-after-too-far",
+    "duplicate-conflict",
+    "overloaded",
+    "producer-contended",
+    "not-caught-up",
+    "log-unavailable"
+  })
   @PostMapping(consumes = {"application/json", "application/jose+json"})
   CompletableFuture<ResponseEntity<?>> submit(HttpServletRequest request)
       throws IOException, Rejected, Backlog.Overloaded, ChainGuard.Contended {
@@ -207,6 +276,23 @@ class InstructionController {
    * {@code SUBMITTED} with its offset, or {@code REJECTED} with the Problem Details type, status
    * and detail a single submission would have got. A rejected item does not stop the others.
    */
+  @Operation(
+      summary = "Submit a batch of instructions",
+      description =
+          "Each item is checked as a single submission; those that pass are written in order and"
+              + " the answer comes once the log acknowledged all of them. A rejected item carries"
+              + " the Problem Details type, status and detail a single submission would get.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content = {
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = GatewayOpenApi.InstructionBatch.class),
+                    examples = @ExampleObject(name = "dvp", value = GatewayOpenApi.BATCH_EXAMPLE))
+              }))
+  @ApiResponse(responseCode = "200", description = "one result per instruction, in order")
+  @ProblemTypes({"batch-too-large", "overloaded", "producer-contended", "log-unavailable"})
   @PostMapping(path = "/batch", consumes = "application/json")
   BatchResult submitBatch(HttpServletRequest request)
       throws IOException, Backlog.Overloaded, ChainGuard.Contended {
@@ -301,6 +387,9 @@ class InstructionController {
   }
 
   /** {@code FINAL} with the outcome once a certified block holds it; 404 before. */
+  @Operation(summary = "An instruction's status: FINAL with its code once certified")
+  @ApiResponse(responseCode = "200", description = "FINAL, with the outcome's code and offset")
+  @ProblemTypes("unknown-instruction")
   @GetMapping("/{id}")
   Status status(@PathVariable String id) {
     RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);

@@ -1,12 +1,16 @@
 package io.tally.gateway.instructions.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.engine.Identifiers;
 import io.tally.gateway.instructions.application.IssueReceipt;
 import io.tally.protocol.codec.Base64Url;
 import io.tally.protocol.codec.Hash;
 import io.tally.protocol.receipt.Receipt;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * out, which asking again does not change.
  */
 @RestController
+@Tag(name = "instructions")
 @RequestMapping("/v1/instructions")
 class ReceiptController {
 
@@ -66,6 +71,11 @@ class ReceiptController {
     this.receipts = receipts;
   }
 
+  @Operation(
+      summary = "The verified receipt of a final instruction or governance change",
+      description = "Verifies offline with the genesis (Receipt.verify, `tally verify-receipt`).")
+  @ApiResponse(responseCode = "200", description = "the receipt, verified by this gateway")
+  @ProblemTypes({"unknown-instruction", "receipt-unavailable", "receipt-invalid"})
   @GetMapping("/{id}/receipt")
   ReceiptResponse receipt(@PathVariable String id)
       throws IssueReceipt.NotFinal, IssueReceipt.Pending, IssueReceipt.Invalid {

@@ -19,18 +19,21 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 class ProblemAdvice {
 
+  /** The status a refusal for {@code reason} is answered with (also the OpenAPI document's). */
+  static HttpStatus status(Refusal.Reason reason) {
+    return switch (reason) {
+      case MALFORMED, KEY_POSSESSION_UNPROVEN, EXPIRED, NOT_AFTER_TOO_FAR -> HttpStatus.BAD_REQUEST;
+      case SIGNATURE_INVALID -> HttpStatus.UNAUTHORIZED;
+      case NOT_AN_ADMINISTRATOR -> HttpStatus.FORBIDDEN;
+      case ALREADY_APPROVED, ID_CONFLICT -> HttpStatus.CONFLICT;
+      case UNKNOWN_PROPOSAL, UNKNOWN_PARTICIPANT -> HttpStatus.NOT_FOUND;
+    };
+  }
+
   @ExceptionHandler
   ProblemDetail refused(Refusal refusal) {
-    HttpStatus status =
-        switch (refusal.reason()) {
-          case MALFORMED, KEY_POSSESSION_UNPROVEN, EXPIRED, NOT_AFTER_TOO_FAR ->
-              HttpStatus.BAD_REQUEST;
-          case SIGNATURE_INVALID -> HttpStatus.UNAUTHORIZED;
-          case NOT_AN_ADMINISTRATOR -> HttpStatus.FORBIDDEN;
-          case ALREADY_APPROVED, ID_CONFLICT -> HttpStatus.CONFLICT;
-          case UNKNOWN_PROPOSAL, UNKNOWN_PARTICIPANT -> HttpStatus.NOT_FOUND;
-        };
-    return Problems.of(status, refusal.reason().name(), String.valueOf(refusal.getMessage()));
+    return Problems.of(
+        status(refusal.reason()), refusal.reason().name(), String.valueOf(refusal.getMessage()));
   }
 
   /** A directory read while the replica's newest block is not certified yet: 503, retry. */

@@ -1,11 +1,15 @@
 package io.tally.ledger.blocks.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.engine.Identifiers;
 import io.tally.ledger.blocks.infrastructure.persistence.AccountEntity;
 import io.tally.ledger.blocks.infrastructure.persistence.AccountJpaRepository;
 import io.tally.ledger.blocks.infrastructure.persistence.PostingEntity;
 import io.tally.ledger.blocks.infrastructure.persistence.PostingJpaRepository;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
@@ -20,6 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * read API is internal: it answers only the clients {@code tally.ledger.read-api.clients} names
  * (loopback by default, ADR 0014); participants read their own accounts through the gateway.
  */
+@Tag(name = LedgerOpenApi.ACCOUNTS)
+@ProblemTypes(LedgerOpenApi.INTERNAL_ONLY)
 @RestController
 @RequestMapping("/v1/accounts")
 class AccountController {
@@ -101,6 +107,8 @@ class AccountController {
     this.postings = postings;
   }
 
+  @Operation(summary = "Accounts by id with their balances (`after`, `limit` 1 to 100)")
+  @ApiResponse(responseCode = "200", description = "a page; `next` is the cursor, or null")
   @GetMapping
   AccountPage accounts(
       @RequestParam(defaultValue = "") String after, @RequestParam(defaultValue = "20") int limit) {
@@ -113,6 +121,9 @@ class AccountController {
     return new AccountPage(page, next);
   }
 
+  @Operation(summary = "One account with its balances as of the last block that changed it")
+  @ApiResponse(responseCode = "200", description = "the account; amounts are decimal strings")
+  @ProblemTypes("not-found")
   @GetMapping("/{id}")
   AccountResponse account(@PathVariable String id) {
     RequestParameters.id("id", id, Identifiers.ACCOUNT_ID);
@@ -122,6 +133,9 @@ class AccountController {
         .orElseThrow(() -> new NotFoundException("account " + id + " is not in a committed block"));
   }
 
+  @Operation(summary = "An account's movements, oldest first (`after`, `limit` 1 to 100)")
+  @ApiResponse(responseCode = "200", description = "a page; `next` is the cursor, or null")
+  @ProblemTypes("not-found")
   @GetMapping("/{id}/postings")
   PostingPage history(
       @PathVariable String id,

@@ -1,6 +1,11 @@
 package io.tally.ledger.blocks.web;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.engine.Identifiers;
 import io.tally.ledger.blocks.application.LedgerStatus;
 import io.tally.ledger.blocks.infrastructure.AuditReads;
@@ -9,6 +14,7 @@ import io.tally.protocol.genesis.Genesis;
 import io.tally.protocol.genesis.Member;
 import io.tally.service.web.InvalidRequest;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +37,8 @@ import org.springframework.web.bind.annotation.RestController;
  * the gateway answers auditors, after checking their access token and role, from here. Every list
  * answers {@code format=csv} too ({@link CsvAnswers}).
  */
+@Tag(name = LedgerOpenApi.AUDIT)
+@ProblemTypes(LedgerOpenApi.INTERNAL_ONLY)
 @RestController
 @RequestMapping("/v1/audit")
 class AuditController {
@@ -213,6 +221,17 @@ class AuditController {
     this.clock = clock;
   }
 
+  @Operation(summary = "Search entries (docs/audit-api.md), newest first")
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "a page; `next` is the cursor (`before`); with `format=csv` the same rows as CSV",
+      content = {
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(implementation = EntryPage.class)),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+      })
   @GetMapping("/entries")
   ResponseEntity<?> entries(
       @RequestParam(required = false) @Nullable String id,
@@ -246,6 +265,17 @@ class AuditController {
     return page(format, search, false);
   }
 
+  @Operation(summary = "Governance entries with their records, newest first")
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "a page; `next` is the cursor (`before`); with `format=csv` the same rows as CSV",
+      content = {
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(implementation = EntryPage.class)),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+      })
   @GetMapping("/governance")
   ResponseEntity<?> governance(
       @RequestParam(required = false) @Nullable Long before,
@@ -281,6 +311,9 @@ class AuditController {
     return ResponseEntity.ok(new EntryPage(found, next));
   }
 
+  @Operation(summary = "An instruction's trail: its entries, the votes of its block, finality")
+  @ApiResponse(responseCode = "200", description = "the trail")
+  @ProblemTypes("not-found")
   @GetMapping("/entries/{id}/trail")
   Trail trail(@PathVariable String id) {
     RequestParameters.id("id", id, Identifiers.INSTRUCTION_ID);
@@ -293,6 +326,17 @@ class AuditController {
         reads.finalizedAt(height).orElse(null));
   }
 
+  @Operation(summary = "Block summaries, newest first")
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "a page; `next` is the cursor (`before`); with `format=csv` the same rows as CSV",
+      content = {
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(implementation = BlockPage.class)),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+      })
   @GetMapping("/blocks")
   ResponseEntity<?> blocks(
       @RequestParam(required = false) @Nullable Long before,
@@ -309,6 +353,9 @@ class AuditController {
     return ResponseEntity.ok(new BlockPage(found, next));
   }
 
+  @Operation(summary = "One block with its votes and entries")
+  @ApiResponse(responseCode = "200", description = "the block")
+  @ProblemTypes("not-found")
   @GetMapping("/blocks/{height}")
   BlockDetail block(@PathVariable long height) {
     AuditReads.BlockRow b =
@@ -354,6 +401,17 @@ class AuditController {
         entries);
   }
 
+  @Operation(
+      summary = "The validators: last votes, lag, missing, equivocations; stalls and evidence")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the validators; with `format=csv` the same rows as CSV",
+      content = {
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(implementation = Validators.class)),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+      })
   @GetMapping("/validators")
   ResponseEntity<?> validators(@RequestParam(defaultValue = "json") String format) {
     boolean asCsv = csv.wanted(format);
@@ -396,6 +454,16 @@ class AuditController {
                 .toList()));
   }
 
+  @Operation(summary = "Per asset: debits, credits and pending totals, and whether they balance")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the balance sheet; with `format=csv` the same rows as CSV",
+      content = {
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(implementation = BalanceSheet.class)),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+      })
   @GetMapping("/balance-sheet")
   ResponseEntity<?> balanceSheet(@RequestParam(defaultValue = "json") String format) {
     boolean asCsv = csv.wanted(format);
@@ -408,6 +476,14 @@ class AuditController {
         new BalanceSheet(height, assets.stream().allMatch(AssetResponse::balanced), assets));
   }
 
+  @Operation(summary = "Commit series per second over the last `seconds` (at most 3,600)")
+  @ApiResponse(
+      responseCode = "200",
+      description = "the series; with `format=csv` the same rows as CSV",
+      content = {
+        @Content(mediaType = "application/json", schema = @Schema(implementation = Series.class)),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+      })
   @GetMapping("/series")
   ResponseEntity<?> series(
       @RequestParam(defaultValue = "300") int seconds,

@@ -1,9 +1,13 @@
 package io.tally.ledger.blocks.web;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.ledger.blocks.infrastructure.persistence.BlockEntity;
 import io.tally.ledger.blocks.infrastructure.persistence.BlockJpaRepository;
 import io.tally.protocol.codec.Base64Url;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -16,6 +20,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The certified chain: the head, one block, a range of blocks. */
+@Tag(name = LedgerOpenApi.CHAIN)
+@ProblemTypes(LedgerOpenApi.INTERNAL_ONLY)
 @RestController
 @RequestMapping("/v1/blocks")
 class BlockController {
@@ -64,6 +70,9 @@ class BlockController {
     this.blocks = blocks;
   }
 
+  @Operation(summary = "The newest committed block")
+  @ApiResponse(responseCode = "200", description = "the block with its certificate")
+  @ProblemTypes("not-found")
   @GetMapping("/head")
   BlockResponse head() {
     return blocks
@@ -72,6 +81,11 @@ class BlockController {
         .orElseThrow(() -> new NotFoundException("no block is committed yet"));
   }
 
+  @Operation(summary = "One committed block, by height")
+  @ApiResponse(
+      responseCode = "200",
+      description = "header fields, the exact signed header (base64url) and its certificate")
+  @ProblemTypes("not-found")
   @GetMapping("/{height}")
   BlockResponse block(@PathVariable long height) {
     return blocks
@@ -80,6 +94,8 @@ class BlockController {
         .orElseThrow(() -> new NotFoundException("block " + height + " is not committed"));
   }
 
+  @Operation(summary = "Committed blocks from a height (`from`, `limit` 1 to 100)")
+  @ApiResponse(responseCode = "200", description = "a page; `next` is the height to ask for next")
   @GetMapping
   BlockPage range(
       @RequestParam(defaultValue = "1") long from, @RequestParam(defaultValue = "20") int limit) {

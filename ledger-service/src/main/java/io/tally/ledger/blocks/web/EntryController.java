@@ -1,8 +1,12 @@
 package io.tally.ledger.blocks.web;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tally.engine.Identifiers;
 import io.tally.service.web.RequestParameters;
+import io.tally.service.web.openapi.ProblemTypes;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,6 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
  * the record in the block's {@code entries} root and of the outcome in its {@code results} root:
  * with the genesis, enough to check offline that the quorum certified this outcome.
  */
+@Tag(name = LedgerOpenApi.CHAIN)
+@ProblemTypes(LedgerOpenApi.INTERNAL_ONLY)
 @RestController
 @RequestMapping("/v1/entries")
 class EntryController {
@@ -48,6 +54,13 @@ class EntryController {
     this.proofs = proofs;
   }
 
+  @Operation(
+      summary = "Every committed log record that carried an instruction id, with its proofs",
+      description =
+          "In log order: code, record (base64url), outcome, the Merkle proofs for the entries and"
+              + " results roots, and its block with the certificate.")
+  @ApiResponse(responseCode = "200", description = "the entries")
+  @ProblemTypes("not-found")
   @GetMapping("/{instructionId}")
   EntriesResponse entries(@PathVariable String instructionId) {
     RequestParameters.id("instructionId", instructionId, Identifiers.INSTRUCTION_ID);
