@@ -170,8 +170,7 @@ class GatewayIT {
                 .with("tally.gateway.snapshot-every-blocks", "1")
                 .with("tally.gateway.webhooks.poll", "50ms")
                 .with("tally.gateway.webhooks.backoff-min", "100ms")
-                .with("tally.gateway.webhooks.backoff-max", "400ms")
-                .with("tally.gateway.webhooks.attempts-max", "1000"));
+                .with("tally.gateway.webhooks.backoff-max", "400ms"));
     services.add(started);
     return started;
   }
@@ -739,7 +738,14 @@ class GatewayIT {
       // Another participant neither sees nor removes it.
       assertThat(read("/v1/webhooks/" + webhook, token("bank-a", TestNetwork.BANK_A)).statusCode())
           .isEqualTo(404);
-      removeWebhook(webhook);
+      HttpResponse<String> removed =
+          http.send(
+              HttpRequest.newBuilder(uri("/v1/webhooks/" + webhook))
+                  .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(removed.statusCode()).isEqualTo(204);
     }
   }
 
@@ -1037,76 +1043,6 @@ class GatewayIT {
     while (value.getAsLong() < target) {
       assertThat(System.nanoTime()).as("%s did not reach %d", what, target).isLessThan(deadline);
       Thread.sleep(20);
-    }
-  }
-
-  /** Registers {@code receiver} as a webhook of bank-b and returns its id. */
-  static String registerWebhook(WebhookReceiver receiver) throws Exception {
-    HttpResponse<String> registered =
-        http.send(
-            HttpRequest.newBuilder(uri("/v1/webhooks"))
-                .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + receiver.url() + "\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-    return json.readTree(registered.body()).get("id").asString();
-  }
-
-  static void removeWebhook(String webhook) throws Exception {
-    HttpResponse<String> removed =
-        http.send(
-            HttpRequest.newBuilder(uri("/v1/webhooks/" + webhook))
-                .header("Authorization", "Bearer " + token("bank-b", TestNetwork.BANK_B))
-                .DELETE()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(removed.statusCode()).isEqualTo(204);
-  }
-
-  /** The instruction ids of the deliveries {@code receiver} accepted, each verified. */
-  static List<String> delivered(WebhookReceiver receiver) throws Exception {
-    io.tally.protocol.keys.Jwks jwks =
-        io.tally.protocol.keys.Jwks.read(
-            read("/v1/webhooks/jwks", null).body().getBytes(StandardCharsets.UTF_8));
-    List<String> heard = new ArrayList<>();
-    for (WebhookReceiver.Request request : receiver.accepted()) {
-      JsonNode delivery =
-          json.readTree(
-              CompactJws.parse(request.body()).verify(JwsType.WEBHOOK, jwks::find).payload());
-      delivery.get("events").forEach(e -> heard.add(e.get("instructionId").asString()));
-    }
-    return heard;
-  }
-
-  @Test
-  @Order(4)
-  void aWebhookBehindTheReplicasSnapshotGetsItsDeliveryAfterTheGatewayRestarts() throws Exception {
-    try (WebhookReceiver receiver = new WebhookReceiver(Integer.MAX_VALUE)) {
-      String webhook = registerWebhook(receiver);
-      net.now = System.currentTimeMillis();
-      String id = net.id();
-      assertThat(submitSettlement(id, 6).statusCode()).isEqualTo(202);
-      assertThat(finalCode(id)).isEqualTo("ACCEPTED");
-      CertifiedReplica replica = gateway.getBean(CertifiedReplica.class);
-      awaitAtLeast("a refused delivery attempt", () -> receiver.requests.size(), 1);
-      awaitAtLeast(
-          "the replica's snapshot height", replica::snapshotHeight, replica.certifiedHeight());
-
-      gateway.close(); // the snapshot is past the block the webhook has not delivered
-      services.remove(gateway);
-      gateway = startGateway();
-      receiver.acceptFromNow();
-
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!delivered(receiver).contains(id)) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("not delivered after the restart: " + receiver.requests);
-        }
-        Thread.sleep(100);
-      }
-      removeWebhook(webhook);
     }
   }
 

@@ -47,11 +47,6 @@ public final class WebhookReceiver implements AutoCloseable {
     server.start();
   }
 
-  /** Accepts every request from now on. */
-  public void acceptFromNow() {
-    failuresLeft.set(0);
-  }
-
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
   }

@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -590,18 +589,6 @@ public final class CertifiedReplica implements Runnable {
                   header.height(), header.lastOffset(), header.lastOffset() + 1, state.get()));
           snapshotHeight = header.height();
         });
-  }
-
-  /**
-   * Restores, at a start, only a snapshot at or below {@code height.getAsLong()}, keeping the
-   * newest such snapshot when newer ones are stored: for listeners that must hear of every block
-   * above it again after a restart. Without snapshots, nothing to do (every start replays).
-   */
-  public void retainSnapshotAtOrBelow(LongSupplier height) {
-    ReplicaSnapshots store = snapshots;
-    if (store != null) {
-      store.retainAtOrBelow(height);
-    }
   }
 
   /** The certified height this replica last restored from a snapshot; 0 if it replayed. */

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +19,6 @@ import org.slf4j.LoggerFactory;
  * Where a {@link CertifiedReplica} keeps its newest snapshot: one file in a directory of its own (a
  * cache: losing it costs a replay from the start, nothing else). Written to a temporary file and
  * moved into place, so a crash leaves the previous snapshot or the new one, never half of one.
- *
- * <p>A reader of the replica's blocks that must see every block above some height after a restart
- * (the gateway's webhooks, behind by their undelivered blocks) sets {@link #retainAtOrBelow}: the
- * newest snapshot at or below that height is then kept in a second file when a newer one replaces
- * it, and a start restores the newest snapshot at or below it (or replays from the start).
  */
 public final class ReplicaSnapshots {
 
@@ -36,9 +30,7 @@ public final class ReplicaSnapshots {
   private static final int MAGIC = 0x54524e32; // "TRN2"
 
   private final Path file;
-  private final Path retained;
   private final Hash network;
-  private volatile LongSupplier retain = () -> Long.MAX_VALUE;
 
   /**
    * @param network the genesis hash: a snapshot of another network (a directory reused after the
@@ -52,32 +44,12 @@ public final class ReplicaSnapshots {
       throw new UncheckedIOException("cannot create the snapshot directory " + directory, e);
     }
     this.file = directory.resolve("replica.snapshot");
-    this.retained = directory.resolve("replica.retained.snapshot");
-  }
-
-  /** Starts are restored from a snapshot at or below {@code height.getAsLong()} only. */
-  public void retainAtOrBelow(LongSupplier height) {
-    this.retain = height;
   }
 
   /**
-   * The newest readable snapshot at or below the retained height (an unreadable one is reported and
-   * ignored).
+   * The newest snapshot, if there is a readable one (an unreadable one is reported and ignored).
    */
   public Optional<Stored> load() {
-    long ceiling = retain.getAsLong();
-    Optional<Stored> newest = load(file).filter(s -> s.height() <= ceiling);
-    if (newest.isPresent()) {
-      return newest;
-    }
-    Optional<Stored> kept = load(retained).filter(s -> s.height() <= ceiling);
-    if (kept.isEmpty() && Files.exists(file)) {
-      log.info("no snapshot at or below height {} is kept: replaying from the start", ceiling);
-    }
-    return kept;
-  }
-
-  private Optional<Stored> load(Path file) {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
@@ -104,18 +76,9 @@ public final class ReplicaSnapshots {
     }
   }
 
-  /**
-   * Replaces the stored snapshot; the one it replaces is kept as the retained one if it is at or
-   * below the retained height and the new one is not.
-   */
+  /** Replaces the stored snapshot. */
   public void save(Stored snapshot) {
-    long ceiling = retain.getAsLong();
     try {
-      if (snapshot.height() <= ceiling) {
-        Files.deleteIfExists(retained);
-      } else if (load(file).filter(s -> s.height() <= ceiling).isPresent()) {
-        move(file, retained);
-      }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(snapshot.engine().length + 32);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeInt(MAGIC);
@@ -128,17 +91,14 @@ public final class ReplicaSnapshots {
       }
       Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
       Files.write(temporary, bytes.toByteArray());
-      move(temporary, file);
+      try {
+        Files.move(
+            temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("writing the replica snapshot " + file, e);
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

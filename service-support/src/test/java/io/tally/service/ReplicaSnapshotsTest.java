@@ -48,25 +48,4 @@ class ReplicaSnapshotsTest {
     Files.write(file, "garbage".getBytes(StandardCharsets.UTF_8));
     assertThat(snapshots.load()).isEmpty();
   }
-
-  @Test
-  void aStartRestoresTheNewestSnapshotAtOrBelowTheRetainedHeight() {
-    ReplicaSnapshots snapshots = new ReplicaSnapshots(dir, NETWORK);
-    java.util.concurrent.atomic.AtomicLong lowest = new java.util.concurrent.atomic.AtomicLong(12);
-    snapshots.retainAtOrBelow(lowest::get);
-    snapshots.save(new ReplicaSnapshots.Stored(10, 100, 101, new byte[] {10}));
-    snapshots.save(new ReplicaSnapshots.Stored(20, 200, 201, new byte[] {20}));
-    snapshots.save(new ReplicaSnapshots.Stored(30, 300, 301, new byte[] {30}));
-    // Height 10 is the newest at or below 12: kept when 20 replaced it, restored instead of 30.
-    assertThat(snapshots.load().orElseThrow().height()).isEqualTo(10);
-    lowest.set(25);
-    assertThat(snapshots.load().orElseThrow().height()).isEqualTo(10);
-    lowest.set(Long.MAX_VALUE);
-    assertThat(snapshots.load().orElseThrow().height()).isEqualTo(30);
-    // Once a new snapshot is at or below the retained height, the kept one is dropped.
-    snapshots.save(new ReplicaSnapshots.Stored(40, 400, 401, new byte[] {40}));
-    assertThat(dir.resolve("replica.retained.snapshot")).doesNotExist();
-    lowest.set(5);
-    assertThat(snapshots.load()).isEmpty(); // nothing old enough: replay from the start
-  }
 }

@@ -67,8 +67,7 @@ class EventsConfiguration {
       GatewayProperties properties,
       Genesis genesis,
       KafkaAdmin admin,
-      KafkaAdmin.NewTopics webhookTopic,
-      CertifiedReplica replica) {
+      KafkaAdmin.NewTopics webhookTopic) {
     admin.initialize(); // the topic exists before it is read
     SigningKey key =
         GenesisKeys.memberKey(
@@ -89,9 +88,6 @@ class EventsConfiguration {
             key,
             properties.sendTimeout());
     store.load(LOAD_TIMEOUT);
-    // A restart replays from a snapshot no newer than the lowest webhook progress, so that every
-    // undelivered block's events are in the feed again (at least once).
-    replica.retainSnapshotAtOrBelow(store::lowestDelivered);
     return store;
   }
 

@@ -234,18 +234,6 @@ public final class KafkaWebhookStore implements WebhookStore, Runnable, AutoClos
     write(new State("failure/" + id + "/" + height, null, null, null));
   }
 
-  /**
-   * The lowest height some webhook delivered up to (its events above it are still to come), or
-   * {@code Long.MAX_VALUE} without webhooks.
-   */
-  public long lowestDelivered() {
-    long lowest = Long.MAX_VALUE;
-    for (Webhook webhook : webhooks.values()) {
-      lowest = Math.min(lowest, delivered.getOrDefault(webhook.id(), webhook.after()));
-    }
-    return lowest;
-  }
-
   @Override
   public List<Webhook> webhooks() {
     List<Webhook> all = new ArrayList<>(webhooks.values());
