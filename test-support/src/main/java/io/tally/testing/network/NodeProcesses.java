@@ -9,20 +9,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a {@link Node} as a separate process (the devstack): {@code java -Xmx512m -cp <this JVM's
- * classpath> <application> --server.port=<port> --key=value...}, output and errors to {@code
- * <logs>/<name>.log}. Each node gets a loopback port of its own, never handed out twice ({@link
- * Ports}); the service binds its address (127.0.0.1 by default).
+ * classpath, or the one given> <application> --server.port=<port> --key=value...}, output and
+ * errors to {@code <logs>/<name>.log}. Each node gets a loopback port of its own, never handed out
+ * twice ({@link Ports}); the service binds its address (127.0.0.1 by default).
  */
 public final class NodeProcesses {
 
   private static final String HEAP_MAX = "-Xmx512m";
 
   private final Path logs;
+  private final String classPath;
   private final Ports ports = Ports.system();
 
-  /** Processes logging to {@code logs} (an existing directory). */
+  /** Processes on this JVM's classpath, logging to {@code logs} (an existing directory). */
   public NodeProcesses(Path logs) {
+    this(logs, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * Processes on {@code classPath} (for a program whose classes are not on {@code java.class.path},
+   * such as one run by {@code mvn exec:java}), logging to {@code logs}.
+   */
+  public NodeProcesses(Path logs, String classPath) {
     this.logs = logs;
+    this.classPath = classPath;
   }
 
   /**
@@ -35,7 +45,7 @@ public final class NodeProcesses {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(HEAP_MAX);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(application.getName());
     command.add("--server.port=" + port);
     command.addAll(node.arguments());

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,12 +50,21 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * compete with the network for the cores. Every number is printed with the command's settings; the
  * process stops itself when the phases end. {@code --paced-only N} runs only an open-loop phase at
  * N settlements per second (for latency experiments).
+ *
+ * <p>{@code --processes} runs every service as a process of its own, as the devstack does
+ * (validators 1 to 4, ledger-1 and gateway-1), and prints each process's cores in use per phase.
+ * {@code --rest batch} submits the same settlements through the gateway's batch endpoint in batches
+ * of {@code --batch} (default 50) on kept-alive connections, {@code --rest single} one per request;
+ * the time to commit is then counted from the gateway's answer (the log had acknowledged every
+ * instruction of it) instead of from the broker's append time.
  */
 public final class CertifiedSettlementsLoad {
 
   private static final Duration WARMUP = Duration.ofSeconds(20);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
   private static final int IDS_MAX = 2_000_000;
+  // offsetOf's value for a settlement the gateway refused or could not write: never committed.
+  private static final long FAILED = -1;
 
   private final LocalNetwork network;
   private final TestNetwork net = new TestNetwork();
@@ -72,9 +82,20 @@ public final class CertifiedSettlementsLoad {
   private final List<long[]> latencies = new ArrayList<>(); // {commitMillis, latencyMillis}
   private volatile boolean stopping;
   private int nextId;
+  // REST transport: null for writing to the log directly; else the gateway, and 1 for single.
+  private final java.net.@org.jspecify.annotations.Nullable URI gateway;
+  private final int batch;
+  private final java.net.http.HttpClient http =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .build();
+  private final AtomicLong failed = new AtomicLong();
 
-  private CertifiedSettlementsLoad(LocalNetwork network) {
+  private CertifiedSettlementsLoad(
+      LocalNetwork network, java.net.@org.jspecify.annotations.Nullable URI gateway, int batch) {
     this.network = network;
+    this.gateway = gateway;
+    this.batch = batch;
     this.producer =
         new KafkaProducer<>(
             Map.of(
@@ -96,6 +117,12 @@ public final class CertifiedSettlementsLoad {
     int verifierThreads = intArgument(args, "--verifier-threads", 2);
     int snapshotEveryBlocks = intArgument(args, "--snapshot-every-blocks", 1000);
     int paceOnly = intArgument(args, "--paced-only", 0);
+    boolean separate = Arrays.asList(args).contains("--processes");
+    String rest = stringArgument(args, "--rest", "");
+    if (!rest.isEmpty() && !rest.equals("batch") && !rest.equals("single")) {
+      throw new IllegalArgumentException("--rest takes batch or single");
+    }
+    int batch = rest.equals("batch") ? intArgument(args, "--batch", 50) : 1;
     int cores = Runtime.getRuntime().availableProcessors();
     verifyRatePerCore(Duration.ofSeconds(3)); // warm-up: let the JIT compile the curve code
     double verifyRate = verifyRatePerCore(Duration.ofSeconds(5));
@@ -106,8 +133,16 @@ public final class CertifiedSettlementsLoad {
         cores,
         verifyRate,
         bound);
-    try (LocalNetwork network = LocalNetwork.start(verifierThreads, snapshotEveryBlocks)) {
-      CertifiedSettlementsLoad load = new CertifiedSettlementsLoad(network);
+    System.out.println(
+        (separate ? "every service a process of its own" : "every service in this JVM")
+            + (rest.isEmpty() ? "; settlements written to the log" : "; through REST, " + rest)
+            + (rest.equals("batch") ? " of " + batch : ""));
+    try (LocalNetwork network =
+        separate
+            ? LocalNetwork.startProcesses(verifierThreads, snapshotEveryBlocks)
+            : LocalNetwork.start(verifierThreads, snapshotEveryBlocks)) {
+      CertifiedSettlementsLoad load =
+          new CertifiedSettlementsLoad(network, rest.isEmpty() ? null : network.gateway(), batch);
       Thread watcher = new Thread(load::watchFinality, "finality-watcher");
       watcher.setDaemon(true);
       watcher.start();
@@ -125,11 +160,13 @@ public final class CertifiedSettlementsLoad {
 
         System.out.printf(
             Locale.ROOT,
-            "%nresult: %.0f certified settlements/s = %.1f %% of the bound (target >= 60 %%);"
-                + " p99 at half load %d ms (target <= 500 ms)%n",
+            "%nresult: %.0f certified settlements/s = %.1f %% of the bound;"
+                + " at half load p50 %d ms, p99 %d ms; settlements the gateway did not take: %d%n",
             saturation.throughput(),
             100 * saturation.throughput() / bound,
-            paced.p99());
+            paced.percentile(0.5),
+            paced.p99(),
+            load.failed.get());
       }
       load.stopping = true;
       load.producer.close();
@@ -175,7 +212,12 @@ public final class CertifiedSettlementsLoad {
   /** What one phase measured. */
   @SuppressWarnings("ArrayRecordComponent") // sorted once when measured, only read after
   record Phase(
-      Duration duration, long certified, long rejectedSoFar, long[] latenciesMs, String stages) {
+      Duration duration,
+      long certified,
+      long rejectedSoFar,
+      long[] latenciesMs,
+      String stages,
+      String cores) {
 
     double throughput() {
       return certified / (duration.toMillis() / 1000.0);
@@ -203,6 +245,7 @@ public final class CertifiedSettlementsLoad {
           p99(),
           latenciesMs.length == 0 ? -1 : latenciesMs[latenciesMs.length - 1]);
       System.out.println("  where the time went: " + stages);
+      System.out.println("  " + cores);
     }
   }
 
@@ -214,6 +257,22 @@ public final class CertifiedSettlementsLoad {
     }
     awaitCommitted(last);
     System.out.println("network up: world committed at log offset " + last);
+    if (gateway != null) {
+      // The gateway checks signatures against its certified directory: wait until it has bank-a.
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (http.send(
+                  java.net.http.HttpRequest.newBuilder(gateway.resolve("/v1/instructions/i-12"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          != 200) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the gateway did not see the world in 2 minutes");
+        }
+        Thread.sleep(100);
+      }
+      System.out.println("gateway at " + gateway + " sees the world");
+    }
   }
 
   private Phase saturate(Duration duration, int inflight) throws Exception {
@@ -249,7 +308,10 @@ public final class CertifiedSettlementsLoad {
               "load-" + nextId++, now + 3_000_000, TestNetwork.leg("a-issue", "b-eur", "EUR", 1));
       GeneralJws instruction =
           GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(TestNetwork.BANK_A));
-      records.add(gateway.next(EnvelopeType.INSTRUCTION, instruction.toBytes()).toBytes());
+      records.add(
+          this.gateway != null
+              ? instruction.toBytes() // the gateway seals it
+              : gateway.next(EnvelopeType.INSTRUCTION, instruction.toBytes()).toBytes());
     }
     return records;
   }
@@ -270,6 +332,7 @@ public final class CertifiedSettlementsLoad {
     long lastProgressCommitted = -1;
     long sent = 0;
     long committedAtStart = committed.get();
+    long failedAtStart = failed.get();
     long acceptedAtFrom = -1;
     int latenciesFrom = -1;
     int progressLatenciesFrom;
@@ -277,11 +340,13 @@ public final class CertifiedSettlementsLoad {
       progressLatenciesFrom = latencies.size();
     }
     LocalNetwork.StageTimes stagesFrom = network.stageTimes();
+    Map<String, Double> cpuFrom = network.cpu();
     while (System.nanoTime() < measureTo) {
       long now = System.nanoTime();
       if (acceptedAtFrom < 0 && now >= measureFrom) {
         acceptedAtFrom = committed.get();
         stagesFrom = network.stageTimes();
+        cpuFrom = network.cpu();
         synchronized (latencies) {
           latenciesFrom = latencies.size();
         }
@@ -298,12 +363,13 @@ public final class CertifiedSettlementsLoad {
         }
         System.out.printf(
             Locale.ROOT,
-            "  %3d s: sent %d, committed %d, in flight %d; append to commit since the last line"
-                + " p50 %d ms, p99 %d ms, max %d ms%n",
+            "  %3d s: sent %d, committed %d, in flight %d, not taken %d; append to commit since"
+                + " the last line p50 %d ms, p99 %d ms, max %d ms%n",
             (now - start) / 1_000_000_000,
             sent,
             committed.get() - committedAtStart,
-            sent - (committed.get() - committedAtStart),
+            sent - (committed.get() - committedAtStart) - (failed.get() - failedAtStart),
+            failed.get() - failedAtStart,
             percentileOf(recent, 0.5),
             percentileOf(recent, 0.99),
             recent.length == 0 ? -1 : recent[recent.length - 1]);
@@ -323,10 +389,16 @@ public final class CertifiedSettlementsLoad {
         nextProgress += PROGRESS_EVERY.toNanos();
       }
       long due = (long) ((now - start) / 1e9 * perSecond) + 1;
-      boolean room = sent - (committed.get() - committedAtStart) < inflight;
-      if (sent < due && room && sent < records.size()) {
-        sendAsync(records.get((int) sent), firstId + (int) sent);
-        sent++;
+      long open = sent - (committed.get() - committedAtStart) - (failed.get() - failedAtStart);
+      int n = (int) Math.min(batch, records.size() - sent);
+      boolean room = open + n <= Math.max(inflight, batch);
+      if (sent + n <= due && room && n > 0) {
+        if (gateway == null) {
+          sendAsync(records.get((int) sent), firstId + (int) sent);
+        } else {
+          submitAsync(records.subList((int) sent, (int) sent + n), firstId + (int) sent);
+        }
+        sent += n;
         countTo = firstId + (int) sent;
       } else if (sent >= records.size()) {
         throw new IllegalStateException("signed too few settlements for this phase: " + sent);
@@ -336,6 +408,11 @@ public final class CertifiedSettlementsLoad {
     }
     long accepted = committed.get() - acceptedAtFrom;
     String stages = network.stageTimes().since(stagesFrom);
+    Map<String, Double> cpuTo = network.cpu();
+    String cores =
+        LocalNetwork.cores(cpuFrom, cpuTo, duration.toMillis() / 1000.0)
+            + "\n  "
+            + LocalNetwork.perSettlement(cpuFrom, cpuTo, accepted);
     long[] measured;
     synchronized (latencies) {
       measured =
@@ -346,11 +423,12 @@ public final class CertifiedSettlementsLoad {
     Arrays.sort(measured);
     // Drain, so the next phase starts from a quiet network.
     long drainUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (committed.get() - committedAtStart < sent && System.nanoTime() < drainUntil) {
+    while (committed.get() - committedAtStart + failed.get() - failedAtStart < sent
+        && System.nanoTime() < drainUntil) {
       Thread.sleep(50);
     }
     long rejected = network.rejectedSettlements();
-    return new Phase(duration, accepted, rejected, measured, stages);
+    return new Phase(duration, accepted, rejected, measured, stages, cores);
   }
 
   // ------------------------------------------------------------------------------ the log
@@ -371,6 +449,86 @@ public final class CertifiedSettlementsLoad {
               appendedAt.set(id, metadata.timestamp());
               offsetOf.set(id, metadata.offset() + 1);
             });
+  }
+
+  /**
+   * Submits {@code instructions} (numbered from {@code firstId}) to the gateway: one request, to
+   * the batch endpoint unless single; records each one's offset and the time of the answer, or
+   * counts it as not taken.
+   */
+  private void submitAsync(List<byte[]> instructions, int firstId) {
+    java.net.URI target = Objects.requireNonNull(gateway);
+    java.net.http.HttpRequest.Builder request;
+    if (batch == 1) {
+      request =
+          java.net.http.HttpRequest.newBuilder(target.resolve("/v1/instructions"))
+              .header("Content-Type", "application/jose+json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(instructions.get(0)));
+    } else {
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      body.writeBytes("{\"instructions\":[".getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < instructions.size(); i++) {
+        if (i > 0) {
+          body.write(',');
+        }
+        body.writeBytes(instructions.get(i));
+      }
+      body.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+      request =
+          java.net.http.HttpRequest.newBuilder(target.resolve("/v1/instructions/batch"))
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    }
+    var unused =
+        http.sendAsync(
+                request.timeout(Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+            .whenComplete(
+                (response, error) -> {
+                  long answeredAt = System.currentTimeMillis();
+                  long[] offsets = new long[instructions.size()];
+                  Arrays.fill(offsets, FAILED);
+                  if (error == null) {
+                    readOffsets(response.statusCode(), response.body(), offsets);
+                  }
+                  for (int i = 0; i < offsets.length; i++) {
+                    if (offsets[i] == FAILED) {
+                      if (failed.incrementAndGet() <= 5) {
+                        System.err.println(
+                            "not taken: "
+                                + (error != null
+                                    ? error
+                                    : response.statusCode()
+                                        + " "
+                                        + new String(response.body(), StandardCharsets.UTF_8)));
+                      }
+                      offsetOf.set(firstId + i, FAILED);
+                    } else {
+                      appendedAt.set(firstId + i, answeredAt);
+                      offsetOf.set(firstId + i, offsets[i] + 1);
+                    }
+                  }
+                });
+  }
+
+  /** Fills {@code offsets} from a 202 (single) or a batch's 200 answer; leaves the rest FAILED. */
+  private void readOffsets(int status, byte[] body, long[] offsets) {
+    try {
+      if (batch == 1) {
+        if (status == 202) {
+          offsets[0] = JsonReader.parseObject(body, 2).integer("offset");
+        }
+      } else if (status == 200) {
+        for (Object item : JsonReader.parseObject(body, 3).array("results", offsets.length)) {
+          JsonObject result = (JsonObject) item;
+          if (result.string("status").equals("SUBMITTED")) {
+            offsets[(int) result.integer("index")] = result.integer("offset");
+          }
+        }
+      }
+    } catch (JsonException | RuntimeException e) {
+      // an answer this program cannot read: every instruction of it counts as not taken
+    }
   }
 
   private void awaitCommitted(long offset) throws InterruptedException {
@@ -417,6 +575,10 @@ public final class CertifiedSettlementsLoad {
         }
         next = Math.max(next, countFrom);
         while (next < countTo) {
+          if (offsetOf.get(next) == FAILED) {
+            next++;
+            continue;
+          }
           long offset = offsetOf.get(next) - 1;
           if (offset < 0 || offset > committedOffset) {
             break; // not acknowledged or not committed yet
@@ -435,6 +597,16 @@ public final class CertifiedSettlementsLoad {
       e.printStackTrace();
       System.exit(2);
     }
+  }
+
+  /** The value of {@code --name value}, or {@code fallback}. */
+  static String stringArgument(String[] args, String name, String fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
   }
 
   /** The value of {@code --name N}, or {@code fallback}. */
