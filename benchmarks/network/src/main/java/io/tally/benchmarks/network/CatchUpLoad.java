@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * <p>This program starts a Kafka broker (in this JVM) and PostgreSQL (embedded, or {@code
  * TALLY_TEST_POSTGRES_URL}), writes the test world and {@code --settlements} single-signer
  * settlements (sealed by gateway-1, a cut marker every {@code --block}), measures the raw Ed25519
- * verify rate on one thread, then:
+ * verify rate on one thread and pgbench's TPC-B on a fresh PostgreSQL of the same build (8
+ * clients, synchronous commit, {@code --pgbench-seconds}; skipped without pgbench), then:
  *
  * <ol>
  *   <li>starts validator-1 as a process of its own and follows its votes until it voted for the
@@ -92,6 +93,7 @@ public final class CatchUpLoad {
     int warmup = CertifiedSettlementsLoad.intArgument(args, "--warmup", 40_000);
     int block = CertifiedSettlementsLoad.intArgument(args, "--block", 1_000);
     int verifierThreads = CertifiedSettlementsLoad.intArgument(args, "--verifier-threads", 1);
+    int pgbenchSeconds = CertifiedSettlementsLoad.intArgument(args, "--pgbench-seconds", 20);
     boolean validatorOnly = Arrays.asList(args).contains("--validator-only");
     if (warmup >= settlements || block < 1) {
       throw new IllegalArgumentException("need --warmup < --settlements and --block >= 1");
@@ -108,6 +110,7 @@ public final class CatchUpLoad {
         warmup,
         block,
         verifierThreads);
+    double pgbenchTps = validatorOnly ? -1 : RestSettlementsLoad.pgbench(pgbenchSeconds);
     Path dir = Files.createTempDirectory("tally-catch-up-");
     try (LocalKafka kafka = LocalKafka.start();
         LocalPostgres postgres = LocalPostgres.start()) {
@@ -156,9 +159,11 @@ public final class CatchUpLoad {
       System.out.printf(
           Locale.ROOT,
           "%nresult: the ledger caught up at %.2f times the validator's rate (target >= 0.5);"
-              + " settlements the ledger committed with another outcome than accepted: %d%n",
+              + " settlements the ledger committed with another outcome than accepted: %d;"
+              + " pgbench TPC-B beside it (8 clients, synchronous commit): %s%n",
           commits.rate() / votes.rate(),
-          notAccepted);
+          notAccepted,
+          pgbenchTps > 0 ? String.format(Locale.ROOT, "%.0f tps", pgbenchTps) : "not run");
     } finally {
       deleteTree(dir);
     }
@@ -489,7 +494,7 @@ public final class CatchUpLoad {
     return System.getProperty("java.class.path");
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.delete(file);
