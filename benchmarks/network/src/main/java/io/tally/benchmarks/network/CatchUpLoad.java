@@ -55,8 +55,8 @@ import org.jspecify.annotations.Nullable;
  * <p>This program starts a Kafka broker (in this JVM) and PostgreSQL (embedded, or {@code
  * TALLY_TEST_POSTGRES_URL}), writes the test world and {@code --settlements} single-signer
  * settlements (sealed by gateway-1, a cut marker every {@code --block}), measures the raw Ed25519
- * verify rate on one thread and pgbench's TPC-B on a fresh PostgreSQL of the same build (8
- * clients, synchronous commit, {@code --pgbench-seconds}; skipped without pgbench), then:
+ * verify rate on one thread and pgbench's TPC-B on a fresh PostgreSQL of the same build (8 clients,
+ * synchronous commit, {@code --pgbench-seconds}; skipped without pgbench), then:
  *
  * <ol>
  *   <li>starts validator-1 as a process of its own and follows its votes until it voted for the
