@@ -209,14 +209,14 @@ public final class ChainFollower implements Runnable {
     /**
      * One step: reads the next records (unless as many blocks as allowed wait for a certificate),
      * offers them, then reads the certifier and hands on every block it certifies, in order. Behind
-     * the log (the batch it offered was not empty and nothing waits), it reads the next batch at
-     * the end of the step and lets the verifier threads pre-verify it while the next step waits for
-     * nothing else: reading, verifying and applying overlap instead of taking turns.
+     * the log (the batch it read was not empty and the log goes on), it reads the next batch before
+     * it offers this one and lets the verifier threads pre-verify it meanwhile: reading, verifying
+     * and applying overlap instead of taking turns. At the end of the log it reads only when a step
+     * begins, as it always did, so an idle follower waits for nothing more.
      *
      * @throws InterruptedException if interrupted while the records are pre-verified
      */
     public void step() throws InterruptedException {
-      boolean read = false;
       if (unoffered.isEmpty() && pending.size() < settings.pendingBlocksMax()) {
         ParallelPreVerifier.Verifying batch = ahead != null ? ahead : readAhead();
         long lag = ahead != null ? aheadLag : reader.lag();
@@ -226,8 +226,7 @@ public final class ChainFollower implements Runnable {
         atEnd = lag == 0;
         unoffered.addAll(batch.batch());
         unofferedVerified.addAll(batch.await());
-        read = !batch.batch().isEmpty();
-        if (read && verifiers.parallel() && !atEnd) {
+        if (!batch.batch().isEmpty() && verifiers.parallel() && !atEnd) {
           ahead = readAhead(); // verified while this step offers the batch just taken
           aheadLag = reader.lag();
         }
@@ -240,15 +239,6 @@ public final class ChainFollower implements Runnable {
         certify(certifier);
       }
       policy.stepped(engine);
-      if (read
-          && ahead == null
-          && verifiers.parallel()
-          && !atEnd
-          && unoffered.isEmpty()
-          && pending.size() < settings.pendingBlocksMax()) {
-        ahead = readAhead();
-        aheadLag = reader.lag();
-      }
     }
 
     private ParallelPreVerifier.Verifying readAhead() {
