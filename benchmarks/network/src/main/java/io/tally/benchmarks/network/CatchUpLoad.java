@@ -14,8 +14,6 @@ import io.tally.protocol.envelope.Envelope;
 import io.tally.protocol.envelope.EnvelopeType;
 import io.tally.protocol.envelope.EnvelopeWriter;
 import io.tally.protocol.envelope.Stream;
-import io.tally.protocol.jws.GeneralJws;
-import io.tally.protocol.jws.JwsType;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.testing.network.NetworkPlan;
@@ -36,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -197,23 +194,12 @@ public final class CatchUpLoad {
       int chunk = 10_000;
       for (int from = 0; from < settlementOffsets.length; from += chunk) {
         int first = from;
-        byte[][] instructions =
-            IntStream.range(first, Math.min(settlementOffsets.length, first + chunk))
-                .parallel()
-                .mapToObj(
-                    i ->
-                        GeneralJws.sign(
-                                JwsType.INSTRUCTION,
-                                TestNetwork.settle(
-                                    "load-" + i,
-                                    now + 3_000_000,
-                                    TestNetwork.leg("a-issue", "b-eur", "EUR", 1)),
-                                List.of(TestNetwork.BANK_A))
-                            .toBytes())
-                .toArray(byte[][]::new);
-        for (int i = 0; i < instructions.length; i++) {
+        List<byte[]> instructions =
+            Submissions.signed(
+                "load-", first, Math.min(chunk, settlementOffsets.length - first), now + 3_000_000);
+        for (int i = 0; i < instructions.size(); i++) {
           int number = first + i;
-          byte[] record = gateway.next(EnvelopeType.INSTRUCTION, instructions[i]).toBytes();
+          byte[] record = gateway.next(EnvelopeType.INSTRUCTION, instructions.get(i)).toBytes();
           settlementBytes += record.length;
           send(producer, record, number, offsets);
           if ((number + 1) % block == 0 || number + 1 == settlementOffsets.length) {

@@ -458,27 +458,8 @@ public final class CertifiedSettlementsLoad {
    */
   private void submitAsync(List<byte[]> instructions, int firstId) {
     java.net.URI target = Objects.requireNonNull(gateway);
-    java.net.http.HttpRequest.Builder request;
-    if (batch == 1) {
-      request =
-          java.net.http.HttpRequest.newBuilder(target.resolve("/v1/instructions"))
-              .header("Content-Type", "application/jose+json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(instructions.get(0)));
-    } else {
-      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-      body.writeBytes("{\"instructions\":[".getBytes(StandardCharsets.US_ASCII));
-      for (int i = 0; i < instructions.size(); i++) {
-        if (i > 0) {
-          body.write(',');
-        }
-        body.writeBytes(instructions.get(i));
-      }
-      body.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
-      request =
-          java.net.http.HttpRequest.newBuilder(target.resolve("/v1/instructions/batch"))
-              .header("Content-Type", "application/json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-    }
+    java.net.http.HttpRequest.Builder request =
+        Submissions.request(target, instructions, batch == 1);
     var unused =
         http.sendAsync(
                 request.timeout(Duration.ofSeconds(30)).build(),

@@ -3,21 +3,17 @@ package io.tally.benchmarks.network;
 import io.tally.engine.LogRecord;
 import io.tally.engine.TestNetwork;
 import io.tally.ledger.LedgerServiceApplication;
-import io.tally.protocol.jws.GeneralJws;
-import io.tally.protocol.jws.JwsType;
 import io.tally.testing.LocalKafka;
 import io.tally.testing.LocalPostgres;
 import io.tally.testing.network.NetworkPlan;
 import io.tally.testing.network.NodeProcess;
 import io.tally.testing.network.NodeProcesses;
 import io.tally.validator.ValidatorServiceApplication;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -280,27 +275,7 @@ public final class GatewayLoad {
 
   /** Submits {@code instructions} in one request; how many the gateway accepted. */
   private int submit(List<byte[]> instructions, int batch) {
-    HttpRequest.Builder request;
-    if (batch == 1) {
-      request =
-          HttpRequest.newBuilder(gateway.resolve("/v1/instructions"))
-              .header("Content-Type", "application/jose+json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(instructions.get(0)));
-    } else {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      body.writeBytes("{\"instructions\":[".getBytes(StandardCharsets.US_ASCII));
-      for (int i = 0; i < instructions.size(); i++) {
-        if (i > 0) {
-          body.write(',');
-        }
-        body.writeBytes(instructions.get(i));
-      }
-      body.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
-      request =
-          HttpRequest.newBuilder(gateway.resolve("/v1/instructions/batch"))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-    }
+    HttpRequest.Builder request = Submissions.request(gateway, instructions, batch == 1);
     try {
       HttpResponse<String> response =
           http.send(
@@ -326,20 +301,9 @@ public final class GatewayLoad {
     }
   }
 
-  /** Settlements of 1 EUR minor unit from bank-a's issuance account, signed by bank-a. */
+  /** Settlements signed ahead, numbered on from the last phase's. */
   private List<byte[]> sign(int count) {
-    long notAfter = System.currentTimeMillis() + 3_000_000;
-    int first = nextId.getAndAdd(count);
-    return IntStream.range(first, first + count)
-        .parallel()
-        .mapToObj(
-            i ->
-                GeneralJws.sign(
-                        JwsType.INSTRUCTION,
-                        TestNetwork.settle(
-                            "gw-" + i, notAfter, TestNetwork.leg("a-issue", "b-eur", "EUR", 1)),
-                        List.of(TestNetwork.BANK_A))
-                    .toBytes())
-        .toList();
+    return Submissions.signed(
+        "gw-", nextId.getAndAdd(count), count, System.currentTimeMillis() + 3_000_000);
   }
 }

@@ -2,8 +2,6 @@ package io.tally.benchmarks.network;
 
 import io.tally.engine.LogRecord;
 import io.tally.engine.TestNetwork;
-import io.tally.protocol.jws.GeneralJws;
-import io.tally.protocol.jws.JwsType;
 import io.tally.testing.LocalPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -217,18 +215,8 @@ public final class RestSettlementsLoad {
    * Settlements of 1 minor unit from bank-a's issuance account, signed by bank-a, ahead of time.
    */
   private List<byte[]> sign(int count) {
-    long notAfter = System.currentTimeMillis() + 3_000_000;
-    List<byte[]> signed = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      byte[] payload =
-          TestNetwork.settle(
-              "rest-" + nextId.incrementAndGet(),
-              notAfter,
-              TestNetwork.leg("a-issue", "b-eur", "EUR", 1));
-      signed.add(
-          GeneralJws.sign(JwsType.INSTRUCTION, payload, List.of(TestNetwork.BANK_A)).toBytes());
-    }
-    return signed;
+    return Submissions.signed(
+        "rest-", nextId.getAndAdd(count) + 1, count, System.currentTimeMillis() + 3_000_000);
   }
 
   /** Submits and waits for finality; the latency in ms, or -1 if it did not end final. */
